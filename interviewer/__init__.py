@@ -1,0 +1,1 @@
+"""The interviewer: the time plan and its clock, the probing policy, and the backends."""

@@ -1,0 +1,30 @@
+"""What a backend is handed each turn. The TUI and the store never look inside a backend."""
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Protocol
+
+from interviewer.move import Move
+from interviewer.plan import Plan
+from prompts.case import Case
+from rubric.tracker import EvidenceTracker
+from rubric.transcript import Turn
+
+
+@dataclass
+class TurnContext:
+    case: Case
+    plan: Plan
+    move: Move
+    turn_no: int          # number the interviewer's turn will have
+    turns: list[Turn]     # the transcript so far
+    tracker: EvidenceTracker
+    seed: int = 0
+
+
+class Interviewer(Protocol):
+    @property
+    def label(self) -> str: ...  # what the status line shows: "offline" or "model@endpoint"
+
+    def reply(self, ctx: TurnContext) -> AsyncIterator[str]: ...

@@ -1,0 +1,70 @@
+"""The built-in interviewer: phrases the policy's moves from the case and the line book.
+Needs no key, no server and no network."""
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import AsyncIterator
+
+from interviewer.context import TurnContext
+from interviewer.move import Move
+from prompts.lines import interviewer_lines
+
+
+class OfflineInterviewer:
+    label = "offline"
+
+    def __init__(self) -> None:
+        self.lines = interviewer_lines()
+        self._last: dict[int, str] = {}
+
+    async def reply(self, ctx: TurnContext) -> AsyncIterator[str]:
+        # Word by word, so a streaming UI treats every backend the same way.
+        for chunk in re.findall(r"\S+\s*|\n+", self.render(ctx)):
+            yield chunk
+
+    def render(self, ctx: TurnContext) -> str:
+        rng = random.Random(f"{ctx.seed}:{ctx.turn_no}")
+        move = ctx.move
+        minute = round(move.elapsed / 60)
+        lines = self.lines
+        if move.kind == "open":
+            return "\n\n".join([self._pick(rng, lines.greetings), ctx.case.prompt.strip(),
+                                self._pick(rng, lines.clarify_invites)])
+        if move.kind == "close":
+            return self._pick(rng, lines.closings)
+        if move.kind == "end_early":
+            return self._pick(rng, lines.ended_early)
+        parts = self._answers(rng, move)
+        if move.transition_to:
+            topic = lines.phases[move.transition_to].topic
+            parts.append(self._pick(rng, lines.transitions).format(minute=minute, topic=topic))
+        elif move.kind == "nudge":
+            topic = lines.phases[move.phase].topic
+            parts.append(self._pick(rng, lines.nudges).format(minute=minute, topic=topic))
+        elif move.kind == "probe" and not parts:
+            lead = self._pick(rng, lines.probe_leads)
+            if lead:
+                parts.append(lead)
+        elif move.kind == "follow_up":
+            parts.append(self._pick(rng, lines.acks))
+        if move.kind != "answer":
+            parts.append(move.question or self._pick(rng, lines.keep_going))
+        return " ".join(p for p in parts if p)
+
+    def _answers(self, rng: random.Random, move: Move) -> list[str]:
+        if move.unknown_question:
+            return [self._pick(rng, self.lines.no_detail)]
+        out = []
+        for fact in move.facts:
+            prefix = self._pick(rng, self.lines.repeat_answer) + " " if fact.id in move.repeated else ""
+            out.append(prefix + fact.answer.strip())
+        return out
+
+    def _pick(self, rng: random.Random, options: list[str]) -> str:
+        """A line from `options`, never the one this list gave last time."""
+        key = id(options)
+        fresh = [o for o in options if o != self._last.get(key)] or options
+        choice = rng.choice(fresh)
+        self._last[key] = choice
+        return choice

@@ -1,0 +1,162 @@
+"""The probing policy: on our clock, what the interviewer does next. Answer what was asked,
+move on when a phase's time is up, nudge when the candidate lingers on an earlier phase,
+probe what is still missing, one thing at a time, never the same probe twice."""
+from __future__ import annotations
+
+from collections import Counter
+
+from interviewer.clarify import facts_asked
+from interviewer.move import Move
+from interviewer.plan import Phase, Plan
+from prompts.case import Case
+from prompts.lines import interviewer_lines
+from rubric.model import Criterion, Rubric
+from rubric.text import is_question, sentences, words
+from rubric.tracker import EvidenceTracker, TurnEvidence
+from rubric.transcript import Turn
+
+# How many regular probes a phase may take, on top of the must-probes.
+PROBE_CAP = {"clarify": 1, "framing": 2, "data_features": 3, "model_serving": 3, "scale_monitoring": 3, "tradeoffs": 2}
+# Regular probes wait until this share of the phase has passed, unless the answer is thin.
+PROBE_AFTER = 0.3
+# Must-probes are asked once this share of their phase has passed, or at its end at the latest.
+MUST_PROBE_AFTER = 0.6
+NUDGE_GRACE_SECONDS = 45
+
+
+class Policy:
+    def __init__(self, plan: Plan, rubric: Rubric, case: Case):
+        self.plan, self.rubric, self.case = plan, rubric, case
+        self.lines = interviewer_lines()
+        self.phase = plan.phases[0].id
+        self.probed: set[str] = set()
+        self.probes_in_phase: Counter[str] = Counter()
+        self.nudges: Counter[str] = Counter()
+        self.asked: set[str] = set()  # follow-up and tradeoff questions already asked
+        self.revealed: set[str] = set()
+        self.last_kind = "open"
+
+    # -------------------------------------------------------------- state from stored turns
+    def observe(self, turn: Turn, kind: str | None = None) -> None:
+        """Fold in an interviewer turn, live or replayed from the store on resume."""
+        if turn.speaker != "interviewer":
+            return
+        if turn.phase:
+            self.phase = turn.phase
+        if turn.probe:
+            self.probed.add(turn.probe)
+            self.probes_in_phase[turn.phase or self.phase] += 1
+        if kind == "nudge":
+            self.nudges[self.phase] += 1
+        self.last_kind = kind or self.last_kind
+
+    # -------------------------------------------------------------- deciding
+    def opening(self) -> Move:
+        return Move(kind="open", phase=self.plan.phases[0].id, elapsed=0)
+
+    def decide(self, elapsed: int, text: str, evidence: TurnEvidence, tracker: EvidenceTracker) -> Move:
+        if self.plan.is_over(elapsed):
+            return Move(kind="close", phase=self.plan.phases[-1].id, elapsed=elapsed)
+        now = self.plan.phase_at(elapsed)
+        answer = self._answer(text)
+        current = self.plan.phase(self.phase)
+        if now.index > current.index:
+            due = self._must_probes_due(tracker, before=now.index)
+            if due:
+                return self._probe(due, self.phase, elapsed, answer)
+            move = Move(kind="transition", phase=now.id, elapsed=elapsed, transition_to=now.id,
+                        question=self.lines.phases[now.id].opening, **answer)
+            return self._record(move)
+        if answer["facts"] or answer["unknown_question"]:
+            return self._record(Move(kind="answer", phase=now.id, elapsed=elapsed, **answer))
+        return self._record(self._within_phase(now, elapsed, text, evidence, tracker))
+
+    def _within_phase(self, now: Phase, elapsed: int, text: str, evidence: TurnEvidence,
+                      tracker: EvidenceTracker) -> Move:
+        progress = self.plan.progress_in_phase(elapsed)
+        must = [c for c in tracker.missed(now.id) if c.must_probe and c.id not in self.probed]
+        if must and progress >= MUST_PROBE_AFTER:
+            return self._probe(must, now.id, elapsed)
+        if self._lingering(now, elapsed, evidence):
+            return Move(kind="nudge", phase=now.id, elapsed=elapsed, question=self._phase_question(now))
+        if now.id == "clarify":
+            if not any(is_question(s.text) for s in sentences(text)) and "clarifying_questions" not in self.probed \
+                    and tracker.finding("clarifying_questions").level == 0:
+                return self._probe([self.rubric.criterion("clarifying_questions")], now.id, elapsed)
+        elif now.id == "tradeoffs":
+            return self._tradeoffs(now, elapsed, tracker)
+        else:
+            missed = [c for c in tracker.missed(now.id) if c.id not in self.probed]
+            thin = len(words(text)) < 25 and not evidence.hits
+            if missed and self.probes_in_phase[now.id] < PROBE_CAP[now.id] and self.last_kind != "probe" \
+                    and (progress >= PROBE_AFTER or thin):
+                return self._probe(missed, now.id, elapsed)
+        return Move(kind="follow_up", phase=now.id, elapsed=elapsed, question=self._follow_up(now))
+
+    def _tradeoffs(self, now: Phase, elapsed: int, tracker: EvidenceTracker) -> Move:
+        """Alternate the extension questions with one last look at what was never covered."""
+        if self.last_kind != "probe" and self.probes_in_phase[now.id] < PROBE_CAP[now.id]:
+            left = [c for p in self.plan.phases[1:-1] for c in tracker.missed(p.id) if c.id not in self.probed]
+            left.sort(key=lambda c: -self._weight(c))
+            if left:
+                return self._probe(left, now.id, elapsed)
+        for q in self.rubric.tradeoff_questions.get("questions", []):
+            if q not in self.asked:
+                return Move(kind="follow_up", phase=now.id, elapsed=elapsed, question=q)
+        return Move(kind="follow_up", phase=now.id, elapsed=elapsed, question=self._follow_up(now))
+
+    def _lingering(self, now: Phase, elapsed: int, evidence: TurnEvidence) -> bool:
+        """Still on an earlier phase's topics, well after this phase began."""
+        if now.id in ("clarify", "tradeoffs") or not evidence.hits or self.nudges[now.id] >= 2:
+            return False
+        if elapsed - now.start < NUDGE_GRACE_SECONDS:
+            return False
+        topics = {self.plan.phase(self.rubric.criterion(c).phase).index for c in evidence.hits}
+        return max(topics) < now.index
+
+    def _must_probes_due(self, tracker: EvidenceTracker, before: int) -> list[Criterion]:
+        return [c for p in self.plan.phases[:before] for c in tracker.missed(p.id)
+                if c.must_probe and c.id not in self.probed]
+
+    def _probe(self, candidates: list[Criterion], phase: str, elapsed: int, answer: dict | None = None) -> Move:
+        criterion = candidates[0]
+        texts = self.case.probes.get(criterion.id) or criterion.probes
+        move = Move(kind="probe", phase=phase, elapsed=elapsed, probe=criterion.id, question=texts[0], **(answer or {}))
+        return self._record(move)
+
+    def _record(self, move: Move) -> Move:
+        if move.kind == "nudge":
+            self.nudges[move.phase] += 1
+        if move.probe:
+            self.probed.add(move.probe)
+            self.probes_in_phase[move.phase] += 1
+        if move.question:
+            self.asked.add(move.question)
+        self.revealed.update(f.id for f in move.facts)
+        self.phase = move.transition_to or move.phase
+        self.last_kind = move.kind
+        return move
+
+    def _answer(self, text: str) -> dict:
+        questions = [s.text for s in sentences(text) if is_question(s.text)]
+        if not questions:
+            return {"facts": [], "repeated": [], "unknown_question": False}
+        facts = []
+        for q in questions:
+            facts += [f for f in facts_asked(self.case, q) if f not in facts]
+        return {"facts": facts, "repeated": [f.id for f in facts if f.id in self.revealed],
+                "unknown_question": not facts}
+
+    def _phase_question(self, phase: Phase) -> str | None:
+        opening = self.lines.phases[phase.id].opening
+        return opening if opening and opening not in self.asked else self._follow_up(phase)
+
+    def _follow_up(self, phase: Phase) -> str | None:
+        for q in self.lines.phases[phase.id].follow_ups:
+            if q not in self.asked:
+                return q
+        return None  # the backend falls back to a short "go on"
+
+    def _weight(self, c: Criterion) -> float:
+        cat = next(k for k in self.rubric.categories if k.id == c.category)
+        return cat.weight / len(self.rubric.in_category(c.category))

@@ -1,0 +1,43 @@
+"""The interviewer's words and the fact-kind vocabulary, loaded from TOML beside this file."""
+from __future__ import annotations
+
+import tomllib
+from functools import cache
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict
+
+HERE = Path(__file__).parent
+
+
+class PhaseLines(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    topic: str
+    opening: str | None = None
+    follow_ups: list[str] = []
+
+
+class InterviewerLines(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    greetings: list[str]
+    clarify_invites: list[str]
+    no_detail: list[str]
+    repeat_answer: list[str]
+    acks: list[str]
+    probe_leads: list[str]
+    transitions: list[str]
+    nudges: list[str]
+    closings: list[str]
+    ended_early: list[str]
+    keep_going: list[str]
+    phases: dict[str, PhaseLines]
+
+
+@cache
+def interviewer_lines() -> InterviewerLines:
+    return InterviewerLines.model_validate(tomllib.loads((HERE / "interviewer.toml").read_text("utf-8")))
+
+
+@cache
+def fact_kinds() -> dict[str, list[str]]:
+    return tomllib.loads((HERE / "fact_kinds.toml").read_text("utf-8"))

@@ -1,0 +1,109 @@
+"""Load and validate case files; every error is one line naming the file and the field."""
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from prompts.case import Case
+
+BUILTIN_CASES = Path(__file__).parent / "cases"
+
+
+class CaseFileError(Exception):
+    """A case file the user can fix: the message names the file and the field."""
+
+
+def _field_path(loc: tuple) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(top level)"
+
+
+def _describe(err: ValidationError) -> str:
+    first = err.errors()[0]
+    msg = first["msg"]
+    if first["type"] == "missing":
+        msg = "is required"
+    elif first["type"] == "extra_forbidden":
+        msg = "is not a known field"
+    more = len(err.errors()) - 1
+    return f"{_field_path(first['loc'])}: {msg}" + (f" (and {more} more)" if more else "")
+
+
+def load_case(path: Path, criteria: Collection[str] | None = None, user: bool = False) -> Case:
+    """Read one case file. `criteria` are the rubric's criterion ids, to check references."""
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise CaseFileError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise CaseFileError(f"{path}: not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise CaseFileError(f"{path}: invalid TOML: {exc}") from None
+    try:
+        case = Case.model_validate(raw)
+    except ValidationError as exc:
+        raise CaseFileError(f"{path}: {_describe(exc)}") from None
+    if criteria is not None:
+        for fld, ids in (("not_applicable", case.not_applicable), ("probes", case.probes)):
+            for cid in ids:
+                if cid not in criteria:
+                    raise CaseFileError(f"{path}: {fld}: unknown criterion {cid!r}")
+    seen: set[str] = set()
+    for i, fact in enumerate(case.facts):
+        if not fact.keywords and not fact.kind:
+            raise CaseFileError(f"{path}: facts[{i}]: needs keywords or a kind")
+        if fact.id in seen:
+            raise CaseFileError(f"{path}: facts[{i}].id: duplicate fact id {fact.id!r}")
+        seen.add(fact.id)
+    return case.model_copy(update={"source": path, "user": user})
+
+
+@dataclass
+class CaseCatalog:
+    cases: list[Case] = field(default_factory=list)
+    errors: list[CaseFileError] = field(default_factory=list)
+
+    def get(self, case_id: str) -> Case | None:
+        return next((c for c in self.cases if c.id == case_id), None)
+
+    @property
+    def ids(self) -> list[str]:
+        return [c.id for c in self.cases]
+
+
+def load_cases(
+    user_dirs: Iterable[Path] = (), criteria: Collection[str] | None = None
+) -> CaseCatalog:
+    """Built-in cases, then the user's; a user case with a built-in id replaces it.
+
+    One bad file never stops the others from loading: its error is collected instead.
+    """
+    catalog = CaseCatalog()
+    by_id: dict[str, Case] = {}
+    sources = [(BUILTIN_CASES, False)] + [(Path(d), True) for d in user_dirs]
+    for folder, user in sources:
+        if not folder.is_dir():
+            continue
+        user_ids: set[str] = set()
+        for path in sorted(folder.glob("*.toml")):
+            try:
+                case = load_case(path, criteria, user=user)
+            except CaseFileError as exc:
+                catalog.errors.append(exc)
+                continue
+            if case.id in user_ids:
+                catalog.errors.append(
+                    CaseFileError(f"{path}: id: {case.id!r} is already used by another case file")
+                )
+                continue
+            if user:
+                user_ids.add(case.id)
+            by_id[case.id] = case
+    catalog.cases = list(by_id.values())
+    return catalog

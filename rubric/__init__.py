@@ -1,0 +1,1 @@
+"""The rubric as data, the evidence tracker that reads a transcript against it, and the scorers."""

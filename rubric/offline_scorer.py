@@ -1,0 +1,36 @@
+"""The offline scorer: the evidence tracker run over a whole transcript, as a ScoreReport."""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from prompts.case import Case
+from rubric.model import Rubric, load_rubric
+from rubric.score import CriterionScore, ScoreReport, assemble, verify_quotes
+from rubric.tracker import EvidenceTracker
+from rubric.transcript import Transcript
+
+
+def track(transcript: Transcript, case: Case | None, rubric: Rubric,
+          phase_at: Callable[[int], str] | None = None) -> EvidenceTracker:
+    tracker = EvidenceTracker(rubric, case, phase_at)
+    for turn in transcript.turns:
+        tracker.add(turn)
+    return tracker
+
+
+def score_transcript(
+    transcript: Transcript,
+    case: Case | None = None,
+    rubric: Rubric | None = None,
+    phase_at: Callable[[int], str] | None = None,
+) -> ScoreReport:
+    """Score with the case's facts and n/a list when known, or the full generic rubric."""
+    rubric = rubric or load_rubric()
+    tracker = track(transcript, case, rubric, phase_at)
+    criteria = {
+        cid: CriterionScore(id=cid, status=f.status, prompted=f.prompted if f.status in ("met", "partial") else False,
+                            turn=f.turn if f.level else None, quote=f.quote if f.level else None)
+        for cid, f in tracker.results().items()
+    }
+    report = assemble(rubric, "offline", case.id if case else transcript.case_id, criteria)
+    return verify_quotes(report, transcript)

@@ -1,0 +1,80 @@
+"""The ScoreReport: the Score JSON of DESIGN.md as a model, and the arithmetic behind it."""
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from rubric.model import Rubric
+from rubric.transcript import Transcript
+
+Status = Literal["met", "partial", "missed", "n/a"]
+CREDIT = {"met": 1.0, "partial": 0.5, "missed": 0.0}
+# Raising a point only after the interviewer asked for it is worth less than raising it unprompted.
+PROMPTED_FACTOR = 0.75
+
+
+class CriterionScore(BaseModel):
+    id: str
+    status: Status
+    prompted: bool = False
+    turn: int | None = None
+    quote: str | None = None
+
+    @property
+    def credit(self) -> float:
+        base = CREDIT.get(self.status, 0.0)
+        return base * PROMPTED_FACTOR if self.prompted and self.status in ("met", "partial") else base
+
+
+class CategoryScore(BaseModel):
+    weight: int
+    score: float = Field(ge=0, le=100)
+    criteria: list[CriterionScore]
+
+
+class ScoreReport(BaseModel):
+    overall: float = Field(ge=0, le=100)
+    scorer: Literal["offline", "llm"]
+    case: str | None
+    categories: dict[str, CategoryScore]
+
+    def criterion(self, cid: str) -> CriterionScore | None:
+        return next((c for cat in self.categories.values() for c in cat.criteria if c.id == cid), None)
+
+
+def category_score(criteria: list[CriterionScore]) -> float:
+    """Mean credit of the applicable criteria: an n/a criterion's share goes to the others."""
+    live = [c for c in criteria if c.status != "n/a"]
+    return round(100 * sum(c.credit for c in live) / len(live), 1) if live else 0.0
+
+
+def assemble(rubric: Rubric, scorer: str, case_id: str | None, criteria: dict[str, CriterionScore]) -> ScoreReport:
+    categories: dict[str, CategoryScore] = {}
+    for cat in rubric.categories:
+        items = [criteria[c.id] for c in rubric.in_category(cat.id)]
+        categories[cat.id] = CategoryScore(weight=cat.weight, score=category_score(items), criteria=items)
+    live = {k: v for k, v in categories.items() if any(c.status != "n/a" for c in v.criteria)}
+    total = sum(v.weight for v in live.values())
+    overall = round(sum(v.weight * v.score for v in live.values()) / total, 1) if total else 0.0
+    return ScoreReport(overall=overall, scorer=scorer, case=case_id, categories=categories)
+
+
+def verify_quotes(report: ScoreReport, transcript: Transcript) -> ScoreReport:
+    """Every quote must be a verbatim substring of a candidate turn; one that is not is
+    dropped, and the criterion it was meant to support falls back to missed."""
+    texts = transcript.candidate_texts()
+    fixed: dict[str, CriterionScore] = {}
+    for cat in report.categories.values():
+        for c in cat.criteria:
+            if c.quote is not None and not any(c.quote in t for t in texts):
+                c = c.model_copy(update={"quote": None, "status": "missed", "turn": None, "prompted": False})
+            fixed[c.id] = c
+    out = report.model_copy(deep=True)
+    for cat in out.categories.values():
+        cat.criteria = [fixed[c.id] for c in cat.criteria]
+        cat.score = category_score(cat.criteria)
+    live = [c for c in out.categories.values() if any(x.status != "n/a" for x in c.criteria)]
+    total = sum(c.weight for c in live)
+    out.overall = round(sum(c.weight * c.score for c in live) / total, 1) if total else 0.0
+    return out

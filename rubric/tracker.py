@@ -1,0 +1,204 @@
+"""The evidence tracker: turn by turn, which criteria the candidate's own words cover, where,
+and whether that came before or after the interviewer probed for it."""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from prompts.case import Case
+from rubric.matcher import LEVELS, PhraseBook, Sentence, Window, windows
+from rubric.model import Criterion, Rubric
+from rubric.text import is_question, sentences
+from rubric.transcript import Turn
+
+STATUS = {0: "missed", 1: "partial", 2: "met"}
+_NO_ANSWER = re.compile(r"\b(?:i don.t know|not sure|no idea|pass|skip this|can we move on)\b", re.IGNORECASE)
+# A sentence that touches this many criteria in so few words is a list of terms.
+_DUMP_CRITERIA, _DUMP_WORDS_PER = 4, 8
+_TURN_DUMP_CRITERIA, _TURN_DUMP_WORDS_PER = 5, 9
+
+
+@dataclass
+class Finding:
+    criterion: str
+    level: int = 0
+    turn: int | None = None
+    quote: str | None = None
+    prompted: bool = False
+    applicable: bool = True
+
+    @property
+    def status(self) -> str:
+        return STATUS[self.level] if self.applicable else "n/a"
+
+
+@dataclass
+class TurnEvidence:
+    """What one candidate turn showed: criterion id -> level reached in this turn."""
+
+    hits: dict[str, int] = field(default_factory=dict)
+    ignored: str | None = None  # why the whole turn earned nothing, if it did
+
+
+@dataclass
+class _ProbeAnswer:
+    probe_turn: int
+    criterion: str
+    answered: bool
+    quote: str | None
+    turn: int | None
+
+
+class EvidenceTracker:
+    def __init__(
+        self,
+        rubric: Rubric,
+        case: Case | None = None,
+        phase_at: Callable[[int], str] | None = None,
+    ):
+        self.rubric = rubric
+        self.case = case
+        self.phase_at = phase_at
+        self.book = PhraseBook(rubric, case)
+        na = set(case.not_applicable) if case else set()
+        self.findings = {c.id: Finding(c.id, applicable=c.id not in na) for c in rubric.criteria}
+        self.probed: dict[str, int] = {}
+        self.turn_no = 0
+        self._ruled = [c for c in rubric.criteria if not c.special and c.id not in na]
+        self._probe_texts = {p.strip(): c.id for c in rubric.criteria for p in c.probes}
+        if case:
+            self._probe_texts.update({p.strip(): cid for cid, ps in case.probes.items() for p in ps})
+        self._pending: tuple[int, str] | None = None
+        self._answers: list[_ProbeAnswer] = []
+        self._questions: list[tuple[int, str]] = []
+
+    # ------------------------------------------------------------------ feeding turns
+    def add(self, turn: Turn) -> TurnEvidence:
+        self.turn_no += 1
+        if turn.speaker == "interviewer":
+            self._interviewer_turn(turn)
+            return TurnEvidence()
+        return self._candidate_turn(turn)
+
+    def _interviewer_turn(self, turn: Turn) -> None:
+        probed = [turn.probe] if turn.probe else []
+        if not probed and turn.phase is None:
+            probed = self._infer_probes(turn.text)
+        for cid in probed:
+            if cid in self.findings:
+                self.probed.setdefault(cid, self.turn_no)
+        self._pending = (self.turn_no, probed[0]) if probed else None
+
+    def _infer_probes(self, text: str) -> list[str]:
+        """For transcripts from elsewhere: which criteria an interviewer's question asks about."""
+        if text.strip() in self._probe_texts:
+            return [self._probe_texts[text.strip()]]
+        found: list[str] = []
+        for span in sentences(text):
+            if not is_question(span.text):
+                continue
+            window = Window([Sentence(span, self.book)])
+            found += [c.id for c in self._ruled if c.id not in found and window.level(c, None) > 0]
+        return found
+
+    def _candidate_turn(self, turn: Turn) -> TurnEvidence:
+        sents = [Sentence(span, self.book) for span in sentences(turn.text)]
+        # A question shows curiosity, not a design: it counts for clarifying, not as evidence.
+        usable = [s for s in sents if s.is_prose and not is_question(s.span.text) and not self._is_dump(s)]
+        evidence = TurnEvidence()
+        best: dict[str, tuple[int, Window]] = {}
+        for window in windows(usable):
+            if window.parts[-1].span.start - window.parts[0].span.end > 3:
+                continue  # the two sentences were not adjacent: a dropped one stood between
+            for c in self._ruled:
+                level = window.level(c, self.case.task if self.case else None)
+                if level > best.get(c.id, (0, None))[0]:
+                    best[c.id] = (level, window)
+        n_words = sum(len(s.words) for s in usable)
+        if len(best) >= _TURN_DUMP_CRITERIA and n_words / len(best) < _TURN_DUMP_WORDS_PER:
+            evidence.ignored = "too many topics in too few words to be an explanation"
+            best = {}
+        for cid, (level, window) in best.items():
+            evidence.hits[cid] = level
+            self._credit(cid, level, turn.text[window.parts[0].span.start:window.parts[-1].span.end])
+        self._clarifying(turn, sents)
+        self._answered_probe(turn, evidence, usable)
+        return evidence
+
+    def _is_dump(self, sentence: Sentence) -> bool:
+        window = Window([sentence])
+        touched = sum(window.level(c, None) > 0 for c in self._ruled)
+        return touched >= _DUMP_CRITERIA and len(sentence.words) / touched < _DUMP_WORDS_PER
+
+    def _credit(self, cid: str, level: int, quote: str) -> None:
+        finding = self.findings[cid]
+        if level > finding.level:
+            finding.level, finding.turn, finding.quote = level, self.turn_no, quote
+            finding.prompted = cid in self.probed and self.probed[cid] < self.turn_no
+
+    def _phase_of(self, turn: Turn) -> str:
+        if turn.phase:
+            return turn.phase
+        if self.phase_at:
+            return self.phase_at(turn.elapsed)
+        return "clarify" if turn.elapsed < 300 else "later"
+
+    def _clarifying(self, turn: Turn, sents: list[Sentence]) -> None:
+        if self._phase_of(turn) != "clarify":
+            return
+        # Questions are short, so they are not held to the prose bar; grader notes still are.
+        self._questions += [(self.turn_no, s.span.text) for s in sents
+                            if not s.guarded and len(s.words) >= 3 and is_question(s.span.text)]
+        if not self._questions:
+            return
+        level = LEVELS["met"] if len(self._questions) >= 2 else LEVELS["partial"]
+        finding = self.findings["clarifying_questions"]
+        if level > finding.level:
+            finding.level = level
+            finding.turn, finding.quote = self._questions[0]
+            finding.prompted = "clarifying_questions" in self.probed
+
+    def _answered_probe(self, turn: Turn, evidence: TurnEvidence, usable: list[Sentence]) -> None:
+        if self._pending is None:
+            return
+        probe_turn, cid = self._pending
+        self._pending = None
+        substantive = sum(len(s.words) for s in usable) >= 20 and not _NO_ANSWER.search(turn.text)
+        answered = evidence.hits.get(cid, 0) > 0 or substantive
+        quote = usable[0].span.text if usable and answered else None
+        self._answers.append(_ProbeAnswer(probe_turn, cid, answered, quote, self.turn_no if answered else None))
+        self._grade_probes()
+
+    def _grade_probes(self) -> None:
+        finding = self.findings["handling_probes"]
+        share = sum(a.answered for a in self._answers) / len(self._answers)
+        finding.level = LEVELS["met"] if share >= 2 / 3 else LEVELS["partial"] if share >= 1 / 3 else 0
+        first = next((a for a in self._answers if a.answered), None)
+        finding.turn, finding.quote = (first.turn, first.quote) if first else (None, None)
+        finding.prompted = True
+
+    # ------------------------------------------------------------------ reading the state
+    def finding(self, cid: str) -> Finding:
+        return self.findings[cid]
+
+    def missed(self, phase: str) -> list[Criterion]:
+        """Criteria of `phase` with no evidence at all yet, most important first."""
+        out = [c for c in self.rubric.in_phase(phase) if not c.special and self.findings[c.id].applicable
+               and self.findings[c.id].level == 0]
+        return sorted(out, key=lambda c: (not c.must_probe, -self._weight_each(c)))
+
+    def _weight_each(self, c: Criterion) -> float:
+        cat = next(k for k in self.rubric.categories if k.id == c.category)
+        return cat.weight / len(self.rubric.in_category(c.category))
+
+    @property
+    def probes_answered(self) -> int:
+        return len(self._answers)
+
+    def results(self) -> dict[str, Finding]:
+        handling = self.findings["handling_probes"]
+        if not self._answers and handling.applicable:
+            # Nothing was probed, so there was nothing to handle: not held against anyone.
+            handling.applicable = False
+        return self.findings

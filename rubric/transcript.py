@@ -1,0 +1,33 @@
+"""The transcript: what was said, by whom, when. Shared by the tracker, the scorers and the store."""
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Speaker = Literal["interviewer", "candidate"]
+
+
+class Turn(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    speaker: Speaker
+    text: str
+    elapsed: int = Field(ge=0, description="whole seconds from the start of the session")
+    phase: str | None = None
+    probe: str | None = Field(default=None, description="criterion id the interviewer probed")
+    move: str | None = Field(default=None, description="what the interviewer's turn did: probe, nudge...")
+
+
+class Transcript(BaseModel):
+    case_id: str | None = None
+    headers: dict[str, str] = {}
+    turns: list[Turn] = []
+    diagram: str = ""
+
+    def numbered(self) -> list[tuple[int, Turn]]:
+        """Turns with their 1-based numbers, the numbers users see and scores cite."""
+        return list(enumerate(self.turns, start=1))
+
+    def candidate_texts(self) -> list[str]:
+        return [t.text for t in self.turns if t.speaker == "candidate"]

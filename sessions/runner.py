@@ -1,0 +1,111 @@
+"""One practice session from start to score: each candidate turn is committed to the store
+before the interviewer's reply is produced, and each reply is committed when it is complete."""
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+from interviewer.clock import Clock
+from interviewer.context import Interviewer, TurnContext
+from interviewer.move import Move
+from interviewer.plan import Plan
+from interviewer.policy import Policy
+from prompts.case import Case
+from rubric.model import Rubric, load_rubric
+from rubric.offline_scorer import score_transcript
+from rubric.score import ScoreReport
+from rubric.tracker import EvidenceTracker
+from rubric.transcript import Transcript, Turn
+from sessions.store import SessionRow, Store, now_iso
+
+
+class PracticeSession:
+    def __init__(self, store: Store, row: SessionRow, case: Case, clock: Clock,
+                 interviewer: Interviewer, rubric: Rubric | None = None):
+        self.store, self.row, self.case, self.clock, self.interviewer = store, row, case, clock, interviewer
+        self.rubric = rubric or load_rubric()
+        self.plan = Plan.scaled(row.minutes)
+        self.tracker = EvidenceTracker(self.rubric, case, self.plan.phase_id_at)
+        self.policy = Policy(self.plan, self.rubric, case)
+        self.turns: list[Turn] = []
+        self.finished = row.status != "active"
+        self.score: ScoreReport | None = None
+
+    @classmethod
+    def start(cls, store: Store, case: Case, clock: Clock, interviewer: Interviewer, minutes: float = 45,
+              backend: str = "offline", model: str | None = None, seed: int = 0) -> PracticeSession:
+        row = store.create_session(case.id, case.title, backend, minutes, model=model, seed=seed)
+        return cls(store, row, case, clock, interviewer)
+
+    @classmethod
+    def resume(cls, store: Store, row: SessionRow, case: Case, clock: Clock, interviewer: Interviewer) -> PracticeSession:
+        """Rebuild the tracker and the policy from the stored turns."""
+        session = cls(store, row, case, clock, interviewer)
+        for turn in store.turns(row.id):
+            session._remember(turn)
+        return session
+
+    @property
+    def id(self) -> int:
+        return self.row.id
+
+    @property
+    def elapsed(self) -> int:
+        return int(self.clock.elapsed())
+
+    def _remember(self, turn: Turn) -> None:
+        self.turns.append(turn)
+        self.tracker.add(turn)
+        self.policy.observe(turn, turn.move)
+
+    def _store(self, turn: Turn) -> None:
+        self.store.add_turn(self.id, turn)
+        self._remember(turn)
+
+    # ------------------------------------------------------------------ turns
+    async def open(self) -> AsyncIterator[str]:
+        async for chunk in self._speak(self.policy.opening()):
+            yield chunk
+
+    async def answer(self, text: str) -> AsyncIterator[str]:
+        """The candidate said `text`: store it, then stream the interviewer's reply."""
+        if self.finished:
+            return
+        elapsed = min(self.elapsed, self.plan.total)
+        turn = Turn(speaker="candidate", text=text, elapsed=elapsed, phase=self.plan.phase_id_at(elapsed))
+        self.store.add_turn(self.id, turn)
+        self.turns.append(turn)
+        evidence = self.tracker.add(turn)
+        move = self.policy.decide(elapsed, text, evidence, self.tracker)
+        async for chunk in self._speak(move):
+            yield chunk
+
+    async def end_early(self) -> AsyncIterator[str]:
+        async for chunk in self._speak(Move(kind="end_early", phase=self.policy.phase, elapsed=self.elapsed)):
+            yield chunk
+
+    async def time_up(self) -> AsyncIterator[str]:
+        """The clock ran out while the candidate was still typing."""
+        async for chunk in self._speak(Move(kind="close", phase=self.plan.phases[-1].id, elapsed=self.plan.total)):
+            yield chunk
+
+    async def _speak(self, move: Move) -> AsyncIterator[str]:
+        ctx = TurnContext(case=self.case, plan=self.plan, move=move, turn_no=len(self.turns) + 1,
+                          turns=list(self.turns), tracker=self.tracker, seed=self.row.seed)
+        parts: list[str] = []
+        async for chunk in self.interviewer.reply(ctx):
+            parts.append(chunk)
+            yield chunk
+        text = "".join(parts).strip()
+        self._store(Turn(speaker="interviewer", text=text, elapsed=move.elapsed, phase=move.phase,
+                         probe=move.probe, move=move.kind))
+        if move.kind in ("close", "end_early"):
+            self._finish("completed" if move.kind == "close" else "ended_early")
+
+    def _finish(self, status: str) -> None:
+        self.finished = True
+        self.store.update_session(self.id, status=status, ended=now_iso(), elapsed=self.elapsed)
+        self.score = score_transcript(self.transcript(), self.case, self.rubric, self.plan.phase_id_at)
+        self.store.save_score(self.id, self.score)
+
+    def transcript(self) -> Transcript:
+        return Transcript(case_id=self.case.id, turns=list(self.turns), diagram=self.row.diagram)

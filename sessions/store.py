@@ -1,0 +1,158 @@
+"""The SQLite store (through sqlite-utils): sessions, turns and scores. Every write is its
+own committed transaction, so a turn is on disk before the next one is taken."""
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+
+import sqlite_utils
+from pydantic import BaseModel
+
+from rubric.score import ScoreReport
+from rubric.transcript import Transcript, Turn
+from sessions import migrations
+
+
+class StoreError(Exception):
+    """A problem with the database file that the user can act on."""
+
+
+class SessionRow(BaseModel):
+    id: int
+    case_id: str
+    case_title: str = ""
+    backend: str
+    model: str | None = None
+    minutes: float
+    started: str
+    ended: str | None = None
+    status: str  # active | completed | ended_early | imported
+    elapsed: int = 0
+    diagram: str = ""
+    seed: int = 0
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")
+
+
+class Store:
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        with self._errors("open"):
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(self.path, timeout=5.0)
+            self.db = sqlite_utils.Database(conn)
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version > migrations.VERSION:
+                raise StoreError(
+                    f"{self.path}: database schema v{version} is newer than this mlsd knows (v{migrations.VERSION}); upgrade mlsd"
+                )
+            if version == 0 and conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+                raise StoreError(f"{self.path}: not an mlsd database (it has other tables)")
+            conn.execute("PRAGMA foreign_keys = ON")
+            if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                conn.execute("PRAGMA journal_mode = WAL")
+            # FULL: a committed turn survives a power cut, not only a killed process.
+            conn.execute("PRAGMA synchronous = FULL")
+            migrations.migrate(conn, version)
+
+    @contextmanager
+    def _errors(self, doing: str) -> Iterator[None]:
+        try:
+            yield
+        except StoreError:
+            raise
+        except sqlite3.DatabaseError as exc:
+            msg = str(exc)
+            if "file is not a database" in msg or "malformed" in msg:
+                msg = "not an SQLite database, or a damaged one"
+            elif "locked" in msg:
+                msg = "the database is locked by another process; try again"
+            elif "readonly" in msg:
+                msg = "the database file is read-only"
+            elif "disk is full" in msg or "full" in msg:
+                msg = "the disk is full; free some space, nothing stored so far is lost"
+            raise StoreError(f"{self.path}: cannot {doing}: {msg}") from None
+        except OSError as exc:
+            raise StoreError(f"{self.path}: cannot {doing}: {exc.strerror or exc}") from None
+
+    def close(self) -> None:
+        self.db.conn.close()
+
+    # ------------------------------------------------------------------ sessions
+    def create_session(self, case_id: str, case_title: str, backend: str, minutes: float,
+                       model: str | None = None, seed: int = 0, status: str = "active",
+                       started: str | None = None) -> SessionRow:
+        row = dict(case_id=case_id, case_title=case_title, backend=backend, model=model, minutes=minutes,
+                   started=started or now_iso(), status=status, seed=seed)
+        with self._errors("create a session"):
+            table = self.db["sessions"].insert(row)
+        return self.session(table.last_pk)
+
+    def session(self, session_id: int | str) -> SessionRow:
+        try:
+            sid = int(session_id)
+        except (TypeError, ValueError):
+            raise StoreError(f"{session_id!r} is not a session id (see `mlsd history`)") from None
+        with self._errors("read sessions"):
+            rows = list(self.db.query("SELECT * FROM sessions WHERE id = ?", [sid]))
+        if not rows:
+            raise StoreError(f"no session {sid} in {self.path} (see `mlsd history`)")
+        return SessionRow(**rows[0])
+
+    def sessions(self) -> list[SessionRow]:
+        with self._errors("read sessions"):
+            return [SessionRow(**r) for r in self.db.query("SELECT * FROM sessions ORDER BY id DESC")]
+
+    def update_session(self, session_id: int, **fields) -> None:
+        with self._errors("update the session"):
+            self.db["sessions"].update(session_id, fields)
+
+    # ------------------------------------------------------------------ turns
+    def add_turn(self, session_id: int, turn: Turn) -> int:
+        """Append a turn and commit it, with the session's clock, in one transaction."""
+        with self._errors("save the turn"):
+            with self.db.conn:
+                idx = self.db.conn.execute(
+                    "SELECT coalesce(max(idx), 0) + 1 FROM turns WHERE session_id = ?", [session_id]).fetchone()[0]
+                self.db.conn.execute(
+                    "INSERT INTO turns (session_id, idx, speaker, text, elapsed, phase, probe, move) VALUES (?,?,?,?,?,?,?,?)",
+                    [session_id, idx, turn.speaker, turn.text, turn.elapsed, turn.phase, turn.probe, turn.move])
+                self.db.conn.execute("UPDATE sessions SET elapsed = max(elapsed, ?) WHERE id = ?", [turn.elapsed, session_id])
+        return idx
+
+    def turns(self, session_id: int) -> list[Turn]:
+        with self._errors("read turns"):
+            rows = self.db.query(
+                "SELECT speaker, text, elapsed, phase, probe, move FROM turns WHERE session_id = ? ORDER BY idx", [session_id])
+            return [Turn(**r) for r in rows]
+
+    def transcript(self, session_id: int) -> Transcript:
+        s = self.session(session_id)
+        headers = {"case": s.case_id, "minutes": f"{s.minutes:g}", "started": s.started, "backend": s.backend}
+        if s.model:
+            headers["model"] = s.model
+        return Transcript(case_id=s.case_id, headers=headers, turns=self.turns(s.id), diagram=s.diagram)
+
+    # ------------------------------------------------------------------ scores
+    def save_score(self, session_id: int, report: ScoreReport) -> None:
+        row = dict(session_id=session_id, scorer=report.scorer, created=now_iso(), overall=report.overall,
+                   json=report.model_dump_json())
+        with self._errors("save the score"):
+            self.db["scores"].upsert(row, pk=("session_id", "scorer"))
+
+    def scores(self, session_id: int) -> dict[str, ScoreReport]:
+        with self._errors("read scores"):
+            rows = self.db.query("SELECT scorer, json FROM scores WHERE session_id = ?", [session_id])
+            return {r["scorer"]: ScoreReport.model_validate(json.loads(r["json"])) for r in rows}
+
+    def overall_scores(self) -> dict[int, float]:
+        """Each session's offline overall, for listings."""
+        with self._errors("read scores"):
+            rows = self.db.query("SELECT session_id, overall FROM scores WHERE scorer = 'offline'")
+            return {r["session_id"]: r["overall"] for r in rows}

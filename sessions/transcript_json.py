@@ -1,0 +1,40 @@
+"""The JSON export: everything the store holds about a session, and back again exactly."""
+from __future__ import annotations
+
+import json
+
+from pydantic import BaseModel, ValidationError
+
+from rubric.score import ScoreReport
+from rubric.transcript import Turn
+from sessions.store import SessionRow
+from sessions.transcript_text import TranscriptError
+
+FORMAT = "mlsd-session"
+
+
+class SessionExport(BaseModel):
+    format: str = FORMAT
+    version: int = 1
+    session: SessionRow
+    turns: list[Turn]
+    scores: dict[str, ScoreReport] = {}
+
+
+def to_json(session: SessionRow, turns: list[Turn], scores: dict[str, ScoreReport]) -> str:
+    return SessionExport(session=session, turns=turns, scores=scores).model_dump_json(indent=2) + "\n"
+
+
+def from_json(text: str, source: str = "<json>") -> SessionExport:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise TranscriptError(f"{source}: line {exc.lineno}: invalid JSON: {exc.msg}") from None
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise TranscriptError(f"{source}: format: expected {FORMAT!r}, not an mlsd session export")
+    try:
+        return SessionExport.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = ".".join(str(p) for p in err["loc"])
+        raise TranscriptError(f"{source}: {where}: {err['msg']}") from None
