@@ -9,14 +9,16 @@ from dataclasses import dataclass, field
 from prompts.case import Case
 from rubric.matcher import LEVELS, PhraseBook, Sentence, Window, windows
 from rubric.model import Criterion, Rubric
-from rubric.text import is_question, sentences
+from rubric.text import is_question, sentences, words
 from rubric.transcript import Turn
 
 STATUS = {0: "missed", 1: "partial", 2: "met"}
 _NO_ANSWER = re.compile(r"\b(?:i don.t know|not sure|no idea|pass|skip this|can we move on)\b", re.IGNORECASE)
-# A sentence that touches this many criteria in so few words is a list of terms.
-_DUMP_CRITERIA, _DUMP_WORDS_PER = 4, 8
-_TURN_DUMP_CRITERIA, _TURN_DUMP_WORDS_PER = 5, 9
+# A sentence that is a list of short items touching this many criteria is a list of terms.
+_DUMP_CRITERIA, _DUMP_WORDS_PER, _LIST_ITEM_WORDS = 4, 8, 4
+_LIST_SPLIT = re.compile(r",|;|\band\b|\bor\b|\bplus\b", re.IGNORECASE)
+# A turn of many short sentences, each naming another criterion, is the same list in disguise.
+_TURN_DUMP_SENTENCES, _TURN_DUMP_MEDIAN_WORDS = 4, 9
 
 
 @dataclass
@@ -70,6 +72,7 @@ class EvidenceTracker:
         if case:
             self._probe_texts.update({p.strip(): cid for cid, ps in case.probes.items() for p in ps})
         self._pending: tuple[int, str] | None = None
+        self._pending_text = ""
         self._answers: list[_ProbeAnswer] = []
         self._questions: list[tuple[int, str]] = []
 
@@ -89,16 +92,19 @@ class EvidenceTracker:
             if cid in self.findings:
                 self.probed.setdefault(cid, self.turn_no)
         self._pending = (self.turn_no, probed[0]) if probed else None
+        self._pending_text = turn.text
 
     def _infer_probes(self, text: str) -> list[str]:
         """For transcripts from elsewhere: which criteria an interviewer's question asks about."""
         if text.strip() in self._probe_texts:
             return [self._probe_texts[text.strip()]]
+        # A probe often sets the scene in one sentence and asks in the next; a turn that asks
+        # nothing (an answer to the candidate's question) probes nothing.
+        spans = sentences(text)
+        if not any(is_question(sp.text) for sp in spans):
+            return []
         found: list[str] = []
-        for span in sentences(text):
-            if not is_question(span.text):
-                continue
-            window = Window([Sentence(span, self.book)])
+        for window in windows([Sentence(sp, self.book) for sp in spans]):
             found += [c.id for c in self._ruled if c.id not in found and window.level(c, None) > 0]
         return found
 
@@ -115,9 +121,9 @@ class EvidenceTracker:
                 level = window.level(c, self.case.task if self.case else None)
                 if level > best.get(c.id, (0, None))[0]:
                     best[c.id] = (level, window)
-        n_words = sum(len(s.words) for s in usable)
-        if len(best) >= _TURN_DUMP_CRITERIA and n_words / len(best) < _TURN_DUMP_WORDS_PER:
-            evidence.ignored = "too many topics in too few words to be an explanation"
+        self._with_probe_context(usable, best)
+        if self._is_listed_turn(usable):
+            evidence.ignored = "one short sentence per topic: a list of terms, not an explanation"
             best = {}
         for cid, (level, window) in best.items():
             evidence.hits[cid] = level
@@ -126,10 +132,39 @@ class EvidenceTracker:
         self._answered_probe(turn, evidence, usable)
         return evidence
 
-    def _is_dump(self, sentence: Sentence) -> bool:
+    def _with_probe_context(self, usable: list[Sentence], best: dict[str, tuple[int, Window]]) -> None:
+        """An answer to a probe is read with the question it answers ("what if scoring times
+        out?" / "approve the payment"), for the probed criterion only; the quote stays the
+        candidate's own sentence."""
+        if self._pending is None or self._pending[1] not in {c.id for c in self._ruled}:
+            return
+        criterion = self.rubric.criterion(self._pending[1])
+        context = [Sentence(sp, self.book) for sp in sentences(self._pending_text)]
+        for s in usable:
+            for q in context:
+                task = self.case.task if self.case else None
+                level = Window([q, s]).level(criterion, task)
+                if level > Window([q]).level(criterion, task) and level > best.get(criterion.id, (0, None))[0]:
+                    best[criterion.id] = (level, Window([s]))
+
+    def _touched(self, sentence: Sentence) -> int:
         window = Window([sentence])
-        touched = sum(window.level(c, None) > 0 for c in self._ruled)
-        return touched >= _DUMP_CRITERIA and len(sentence.words) / touched < _DUMP_WORDS_PER
+        return sum(window.level(c, None) > 0 for c in self._ruled)
+
+    def _is_dump(self, sentence: Sentence) -> bool:
+        touched = self._touched(sentence)
+        if touched < _DUMP_CRITERIA or len(sentence.words) / touched >= _DUMP_WORDS_PER:
+            return False
+        items = [words(part) for part in _LIST_SPLIT.split(sentence.span.text)]
+        short = sum(1 for item in items if len(item) <= _LIST_ITEM_WORDS)
+        return len(items) >= _DUMP_CRITERIA and short >= len(items) * 0.6
+
+    def _is_listed_turn(self, usable: list[Sentence]) -> bool:
+        hitting = [s for s in usable if self._touched(s) > 0]
+        if len(hitting) < _TURN_DUMP_SENTENCES:
+            return False
+        lengths = sorted(len(s.words) for s in hitting)
+        return lengths[len(lengths) // 2] < _TURN_DUMP_MEDIAN_WORDS
 
     def _credit(self, cid: str, level: int, quote: str) -> None:
         finding = self.findings[cid]

@@ -1,0 +1,39 @@
+"""Score reports for people: Markdown and HTML through the templates in prompts/, or JSON."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from prompts.templates import render
+from rubric.mistakes import find_mistakes
+from rubric.model import Rubric, load_rubric
+from rubric.score import ScoreReport
+from rubric.transcript import Transcript
+
+FORMATS = ("md", "html", "json")
+MARK = {"met": "✔", "partial": "◐", "missed": "✘", "n/a": "–"}
+
+
+@dataclass
+class ReportInput:
+    report: ScoreReport
+    transcript: Transcript
+    title: str
+    meta: dict[str, str]
+    others: list[ScoreReport] | None = None  # other scorers' reports for the same session
+
+
+def render_report(data: ReportInput, fmt: str, rubric: Rubric | None = None,
+                  phase_at: Callable[[int], str] | None = None) -> str:
+    if fmt == "json":
+        return data.report.model_dump_json(indent=2) + "\n"
+    rubric = rubric or load_rubric()
+    names = {c.id: c.name for c in rubric.criteria}
+    cats = {c.id: c.name for c in rubric.categories}
+    turns = dict(data.transcript.numbered())
+    stamp = {n: f"{t.elapsed // 60:02d}:{t.elapsed % 60:02d}" for n, t in turns.items()}
+    return render(
+        f"report.{fmt}.j2", d=data, names=names, cats=cats, mark=MARK, stamp=stamp,
+        mistakes=find_mistakes(data.report, data.transcript, rubric, phase_at),
+        bar=lambda score, width=20: "█" * round(score / 100 * width) + "░" * (width - round(score / 100 * width)),
+    )

@@ -1,0 +1,39 @@
+from pathlib import Path
+
+import pytest
+
+from interviewer.plan import Plan
+from prompts.loader import load_cases
+from rubric.model import load_rubric
+from sessions.transcript_text import parse_text
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path, monkeypatch):
+    """Every test gets its own MLSD_HOME and no API credentials."""
+    home = tmp_path / "home"
+    monkeypatch.setenv("MLSD_HOME", str(home))
+    for var in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "MLSD_MODEL"):
+        monkeypatch.delenv(var, raising=False)
+    return home
+
+
+@pytest.fixture(scope="session")
+def rubric():
+    return load_rubric()
+
+
+@pytest.fixture(scope="session")
+def cases():
+    return load_cases(criteria=load_rubric().criterion_ids)
+
+
+@pytest.fixture(scope="session")
+def plan45():
+    return Plan.scaled(45)
+
+
+def transcript(name: str):
+    return parse_text((DATA / "transcripts" / f"{name}.txt").read_text(), name)

@@ -1,0 +1,334 @@
+"""The `mlsd` command. User errors become one line on stderr and exit code 2."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from interviewer.clock import SessionClock
+from interviewer.offline import OfflineInterviewer
+from interviewer.plan import Plan
+from prompts.case import Case
+from prompts.loader import CaseCatalog, CaseFileError, load_cases
+from rubric.model import load_rubric
+from rubric.offline_scorer import score_transcript
+from rubric.report import FORMATS, MARK, ReportInput, render_report
+from rubric.score import ScoreReport
+from rubric.transcript import Transcript
+from sessions.runner import PracticeSession
+from sessions.store import Store, StoreError
+from sessions.transcript_json import from_json, to_json
+from sessions.transcript_text import TranscriptError, format_text, parse_text
+from tui.settings import Settings, SettingsError, load_settings
+
+
+class UsageError(Exception):
+    pass
+
+
+USER_ERRORS = (CaseFileError, TranscriptError, StoreError, SettingsError, UsageError)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="mlsd", description="Mock ML system design interviews in your terminal.")
+    sub = p.add_subparsers(dest="command")
+    pr = sub.add_parser("practice", help="start (or resume) a timed practice interview")
+    pr.add_argument("--case", help="case id (see `mlsd cases`)")
+    pr.add_argument("--minutes", type=float, help="session length in minutes (default 45)")
+    pr.add_argument("--backend", choices=["offline", "openai"])
+    pr.add_argument("--model")
+    pr.add_argument("--plain", action="store_true", help="a plain line-by-line dialogue")
+    pr.add_argument("--resume", nargs="?", const="latest", metavar="SESSION", help="continue an unfinished session")
+    pr.add_argument("--seed", type=int, default=None, help="fix the interviewer's choice of words")
+    sub.add_parser("cases", help="list the cases")
+    sc = sub.add_parser("score", help="score a transcript file or a stored session")
+    sc.add_argument("target", metavar="FILE|SESSION")
+    sc.add_argument("--scorer", choices=["offline", "llm"], default="offline")
+    sc.add_argument("--case", help="score against this case (default: the transcript's `case:` header)")
+    sc.add_argument("--json", action="store_true", help="print the Score JSON")
+    rp = sub.add_parser("report", help="a session's score report")
+    rp.add_argument("session")
+    rp.add_argument("--format", choices=FORMATS, default="md")
+    rp.add_argument("-o", "--output", type=Path)
+    sub.add_parser("history", help="past sessions with scores")
+    ex = sub.add_parser("export", help="write a session as a transcript (text) or JSON")
+    ex.add_argument("session")
+    ex.add_argument("-o", "--output", type=Path)
+    ex.add_argument("--format", choices=["text", "json"])
+    im = sub.add_parser("import", help="import a transcript (text) or a JSON export as a session")
+    im.add_argument("file", type=Path)
+    rl = sub.add_parser("replay", help="show a saved session's transcript")
+    rl.add_argument("session")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return run(args)
+    except USER_ERRORS as exc:
+        print(f"mlsd: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+def run(args: argparse.Namespace) -> int:
+    flags = {k: getattr(args, k, None) for k in ("backend", "model", "minutes")}
+    settings = load_settings(flags)
+    cmd = args.command or "home"
+    return COMMANDS[cmd](args, settings)
+
+
+# ---------------------------------------------------------------------- helpers
+def catalog(settings: Settings) -> CaseCatalog:
+    cat = load_cases([settings.cases_dir], criteria=load_rubric().criterion_ids)
+    for err in cat.errors:
+        print(f"mlsd: skipped {err}", file=sys.stderr)
+    return cat
+
+
+def require_case(cat: CaseCatalog, case_id: str) -> Case:
+    case = cat.get(case_id)
+    if case is None:
+        raise UsageError(f"unknown case {case_id!r}; known: {', '.join(cat.ids)}")
+    return case
+
+
+def write_out(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"{output}: cannot write: {exc.strerror or exc}") from None
+    print(f"wrote {output}", file=sys.stderr)
+
+
+def read_file(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise TranscriptError(f"{path}: not UTF-8 text") from None
+    except OSError as exc:
+        raise TranscriptError(f"{path}: cannot read: {exc.strerror or exc}") from None
+
+
+def summary(report: ScoreReport, title: str) -> str:
+    rubric = load_rubric()
+    names = {c.id: c.name for c in rubric.criteria}
+    lines = [f"{title}: {report.overall:.0f}/100 ({report.scorer} scorer)", ""]
+    for cat in rubric.categories:
+        cs = report.categories[cat.id]
+        filled = round(cs.score / 10)
+        lines.append(f"  {cat.name:<18} {cs.weight:>3}%  {'█' * filled}{'░' * (10 - filled)} {cs.score:>5.0f}")
+        for c in cs.criteria:
+            tag = " (after a probe)" if c.prompted else ""
+            lines.append(f"      {MARK[c.status]} {names[c.id]}{tag}")
+    lines.append("")
+    lines.append("✔ met  ◐ partly met  ✘ missed  – not applicable")
+    return "\n".join(lines) + "\n"
+
+
+def _plan_for(transcript: Transcript) -> Plan:
+    try:
+        return Plan.scaled(float(transcript.headers.get("minutes", 45)))
+    except ValueError:
+        return Plan.scaled(45)
+
+
+# ---------------------------------------------------------------------- commands
+def cmd_home(args, settings: Settings) -> int:
+    cmd_cases(args, settings)
+    print()
+    cmd_history(args, settings)
+    print("\nStart a session: mlsd practice [--case ID] [--minutes N]    Help: mlsd --help")
+    return 0
+
+
+def cmd_cases(args, settings: Settings) -> int:
+    cat = catalog(settings)
+    print(f"{'ID':<18} {'TITLE':<36} SOURCE")
+    for case in cat.cases:
+        mark = " (yours)" if case.user else ""
+        print(f"{case.id:<18} {case.title[:36]:<36} {case.source}{mark}")
+    return 0
+
+
+def cmd_practice(args, settings: Settings) -> int:
+    cat = catalog(settings)
+    store = Store(settings.db_path)
+    interviewer = OfflineInterviewer()
+    if args.resume:
+        rows = [r for r in store.sessions() if r.status == "active"]
+        row = next((r for r in rows if args.resume in ("latest", str(r.id))), None)
+        if row is None:
+            target = "unfinished sessions" if args.resume == "latest" else f"unfinished session {args.resume}"
+            raise UsageError(f"no {target} to resume (see `mlsd history`)")
+        case = require_case(cat, row.case_id)
+        session = PracticeSession.resume(store, row, case, SessionClock(offset=row.elapsed), interviewer)
+    else:
+        case = require_case(cat, args.case) if args.case else choose_case(cat)
+        seed = args.seed if args.seed is not None else int.from_bytes(__import__("os").urandom(2), "big")
+        session = PracticeSession.start(store, case, SessionClock(), interviewer, minutes=settings.minutes,
+                                        backend=settings.backend, model=settings.model, seed=seed)
+    from tui.plain import HELP, PlainDialogue
+
+    print(f"mlsd practice: {case.title} ({case.id}), {session.plan.minutes:g} minutes, session {session.id}")
+    print(f"Interviewer: {interviewer.label} ({settings.backend_reason})")
+    print("The Textual app is on its way; this is the plain dialogue. " + HELP)
+    code = PlainDialogue(session).run()
+    if session.score is not None:
+        print()
+        print(summary(session.score, case.title))
+        print(f"Full report: mlsd report {session.id}    Transcript: mlsd replay {session.id}")
+    store.close()
+    return code
+
+
+def choose_case(cat: CaseCatalog) -> Case:
+    if not cat.cases:
+        raise UsageError("no cases found")
+    if not sys.stdin.isatty():
+        return cat.cases[0]
+    for n, case in enumerate(cat.cases, start=1):
+        print(f"  {n}. {case.title}: {case.summary}")
+    while True:
+        raw = input(f"Pick a case [1-{len(cat.cases)}, Enter for 1]: ").strip() or "1"
+        if raw.isdigit() and 1 <= int(raw) <= len(cat.cases):
+            return cat.cases[int(raw) - 1]
+        if cat.get(raw):
+            return cat.get(raw)
+
+
+def load_target(target: str, settings: Settings) -> tuple[Transcript, int | None, Store | None]:
+    path = Path(target)
+    if path.is_file():
+        text = read_file(path)
+        if text.lstrip().startswith("{"):
+            export = from_json(text, str(path))
+            s = export.session
+            headers = {"case": s.case_id, "minutes": f"{s.minutes:g}"}
+            return Transcript(case_id=s.case_id, headers=headers, turns=export.turns, diagram=s.diagram), None, None
+        return parse_text(text, str(path)), None, None
+    if target.isdigit():
+        store = Store(settings.db_path)
+        return store.transcript(int(target)), int(target), store
+    raise UsageError(f"{target!r} is neither a transcript file nor a session id (see `mlsd history`)")
+
+
+def cmd_score(args, settings: Settings) -> int:
+    if args.scorer == "llm":
+        raise UsageError("--scorer llm is not available in this version yet; use --scorer offline")
+    transcript, session_id, store = load_target(args.target, settings)
+    cat = catalog(settings)
+    case_id = args.case or transcript.case_id
+    case = cat.get(case_id) if case_id else None
+    if args.case and case is None:
+        require_case(cat, args.case)
+    if case is None:
+        what = f"unknown case {case_id!r}" if case_id else "no case header"
+        print(f"mlsd: {what}: scoring with the full generic rubric", file=sys.stderr)
+    plan = _plan_for(transcript)
+    report = score_transcript(transcript, case, phase_at=plan.phase_id_at)
+    if store is not None and session_id is not None:
+        store.save_score(session_id, report)
+    if args.json:
+        sys.stdout.write(report.model_dump_json(indent=2) + "\n")
+    else:
+        sys.stdout.write(summary(report, case.title if case else (case_id or "transcript")))
+    return 0
+
+
+def cmd_report(args, settings: Settings) -> int:
+    store = Store(settings.db_path)
+    row = store.session(args.session)
+    transcript = store.transcript(row.id)
+    scores = store.scores(row.id)
+    cat = catalog(settings)
+    case = cat.get(row.case_id)
+    plan = Plan.scaled(row.minutes)
+    report = scores.get("offline") or score_transcript(transcript, case, phase_at=plan.phase_id_at)
+    if "offline" not in scores:
+        store.save_score(row.id, report)
+    meta = {"session": str(row.id), "case": row.case_id, "date": row.started, "minutes": f"{row.minutes:g}",
+            "interviewer": row.backend + (f" ({row.model})" if row.model else ""), "status": row.status}
+    others = [r for k, r in scores.items() if k != "offline"]
+    data = ReportInput(report=report, transcript=transcript, title=row.case_title or row.case_id, meta=meta, others=others)
+    write_out(render_report(data, args.format, phase_at=plan.phase_id_at), args.output)
+    return 0
+
+
+def cmd_history(args, settings: Settings) -> int:
+    if not settings.db_path.exists():
+        print("No sessions yet. Start one with: mlsd practice")
+        return 0
+    store = Store(settings.db_path)
+    rows = store.sessions()
+    overall = store.overall_scores()
+    if not rows:
+        print("No sessions yet. Start one with: mlsd practice")
+        return 0
+    print(f"{'ID':>4}  {'DATE':<16}  {'CASE':<16}  {'BACKEND':<8}  {'MIN':>4}  {'SCORE':>5}  STATUS")
+    for r in rows:
+        score = f"{overall[r.id]:.0f}" if r.id in overall else "-"
+        print(f"{r.id:>4}  {r.started[:16].replace('T', ' '):<16}  {r.case_id[:16]:<16}  {r.backend[:8]:<8}  "
+              f"{r.minutes:>4g}  {score:>5}  {r.status}")
+    return 0
+
+
+def cmd_export(args, settings: Settings) -> int:
+    store = Store(settings.db_path)
+    row = store.session(args.session)
+    fmt = args.format or ("json" if args.output and args.output.suffix == ".json" else "text")
+    if fmt == "json":
+        text = to_json(row, store.turns(row.id), store.scores(row.id))
+    else:
+        text = format_text(store.transcript(row.id))
+    write_out(text, args.output)
+    return 0
+
+
+def cmd_import(args, settings: Settings) -> int:
+    text = read_file(args.file)
+    store = Store(settings.db_path)
+    if text.lstrip().startswith("{"):
+        export = from_json(text, str(args.file))
+        s = export.session
+        row = store.create_session(s.case_id, s.case_title, s.backend, s.minutes, model=s.model, seed=s.seed,
+                                   status=s.status, started=s.started)
+        store.update_session(row.id, ended=s.ended, diagram=s.diagram)
+        turns, scores = export.turns, export.scores
+    else:
+        transcript = parse_text(text, str(args.file))
+        h = transcript.headers
+        try:
+            minutes = float(h.get("minutes", 45))
+        except ValueError:
+            raise TranscriptError(f"{args.file}: header minutes: {h['minutes']!r} is not a number") from None
+        case = catalog(settings).get(transcript.case_id or "")
+        row = store.create_session(transcript.case_id or "unknown", case.title if case else "", h.get("backend", "imported"),
+                                   minutes, model=h.get("model"), status="imported", started=h.get("started"))
+        turns, scores = transcript.turns, {}
+    for turn in turns:
+        store.add_turn(row.id, turn)
+    for report in scores.values():
+        store.save_score(row.id, report)
+    print(f"imported {len(turns)} turns as session {row.id}")
+    return 0
+
+
+def cmd_replay(args, settings: Settings) -> int:
+    store = Store(settings.db_path)
+    row = store.session(args.session)
+    sys.stdout.write(format_text(store.transcript(row.id)))
+    return 0
+
+
+COMMANDS = {
+    "home": cmd_home, "cases": cmd_cases, "practice": cmd_practice, "score": cmd_score, "report": cmd_report,
+    "history": cmd_history, "export": cmd_export, "import": cmd_import, "replay": cmd_replay,
+}

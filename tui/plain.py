@@ -1,0 +1,112 @@
+"""`mlsd practice --plain`: the interview as a line-by-line terminal dialogue.
+
+Pasted multi-line text arrives as one answer; a line ending in a backslash continues.
+Ctrl-C leaves the session resumable; Ctrl-D or /end finishes it early and scores it."""
+from __future__ import annotations
+
+import asyncio
+import select
+import sys
+from collections.abc import AsyncIterator
+from typing import TextIO
+
+from sessions.runner import PracticeSession
+
+HELP = "Commands: /time shows the clock, /end finishes early, /help. Ctrl-C pauses (resume with `mlsd practice --resume`)."
+PASTE_GAP = 0.05  # lines arriving closer together than this are one paste
+
+
+def _stamp(seconds: int) -> str:
+    return f"{seconds // 60:02d}:{seconds % 60:02d}"
+
+
+class PlainDialogue:
+    def __init__(self, session: PracticeSession, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout):
+        self.s, self.stdin, self.out = session, stdin, stdout
+        self.loop = asyncio.new_event_loop()
+        # On a terminal, lines that arrive together are one paste; from a pipe, a line is a turn.
+        self.merge_pastes = bool(getattr(stdin, "isatty", lambda: False)())
+
+    def say(self, text: str = "") -> None:
+        self.out.write(text + "\n")
+        self.out.flush()
+
+    def _stream(self, label: str, chunks: AsyncIterator[str]) -> None:
+        async def run() -> None:
+            self.out.write(f"\n[{_stamp(self.s.elapsed)}] {label}: ")
+            async for chunk in chunks:
+                self.out.write(chunk)
+                self.out.flush()
+            self.out.write("\n")
+
+        self.loop.run_until_complete(run())
+        last = self.s.turns[-1] if self.s.turns else None
+        if last is not None and last.move == "transition":
+            phase = self.s.plan.phase(last.phase)
+            self.say(f"── {phase.title} ({_stamp(phase.start)}–{_stamp(phase.end)}) ──")
+
+    def _read(self) -> str | None:
+        """One answer, or None at end of input. Returns '' if the session time ran out first."""
+        lines: list[str] = []
+        while True:
+            remaining = self.s.plan.total - self.s.elapsed
+            if remaining <= 0 and not lines:
+                return ""
+            if not self._ready(max(remaining, 0.1) if not lines else PASTE_GAP):
+                if lines:
+                    break
+                continue
+            line = self.stdin.readline()
+            if not line:
+                return "\n".join(lines) if lines else None
+            line = line.rstrip("\n")
+            if line.endswith("\\"):
+                lines.append(line[:-1])
+                continue
+            lines.append(line)
+            if not self.merge_pastes or not self._ready(PASTE_GAP):
+                break
+        return "\n".join(lines)
+
+    def _ready(self, timeout: float) -> bool:
+        try:
+            return bool(select.select([self.stdin], [], [], timeout)[0])
+        except (ValueError, OSError, TypeError):  # not a real file (tests): read blocking
+            return True
+
+    def run(self) -> int:
+        s = self.s
+        if not s.turns:
+            self._stream("Interviewer", s.open())
+        else:
+            self.say(f"Resuming session {s.id} at {_stamp(s.elapsed)}.")
+            self.say(f"[{_stamp(s.turns[-1].elapsed)}] Interviewer: {s.turns[-1].text}" if s.turns[-1].speaker == "interviewer" else "")
+        try:
+            while not s.finished:
+                self.out.write(f"\n[{_stamp(s.elapsed)}] You> ")
+                self.out.flush()
+                text = self._read()
+                if text and not self.merge_pastes:
+                    self.say(text)  # from a pipe nothing echoed it: keep the dialogue readable
+                if text is None or text.strip() == "/end":
+                    self._stream("Interviewer", s.end_early())
+                    break
+                if text == "" and s.elapsed >= s.plan.total:
+                    self._stream("Interviewer", s.time_up())
+                    break
+                if not text.strip():
+                    continue
+                if text.strip() == "/help":
+                    self.say(HELP)
+                    continue
+                if text.strip() == "/time":
+                    phase = s.plan.phase_at(s.elapsed)
+                    self.say(f"{_stamp(s.elapsed)} of {_stamp(s.plan.total)}; phase: {phase.title} until {_stamp(phase.end)}")
+                    continue
+                self._stream("Interviewer", s.answer(text))
+        except KeyboardInterrupt:
+            self.say(f"\nPaused. Every turn so far is saved; resume with: mlsd practice --resume {s.id}")
+            return 130
+        finally:
+            self.loop.close()
+        return 0

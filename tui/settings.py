@@ -1,0 +1,83 @@
+"""Settings: flags first, then the environment, then the TOML config file, then defaults.
+The API key is held here only; nothing writes it anywhere."""
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+
+import platformdirs
+from pydantic import BaseModel, SecretStr
+
+
+class SettingsError(Exception):
+    pass
+
+
+class Settings(BaseModel):
+    data_dir: Path
+    config_file: Path
+    backend: str = "offline"
+    backend_reason: str = ""
+    model: str | None = None
+    base_url: str | None = None
+    api_key: SecretStr | None = None
+    minutes: float = 45
+
+    @property
+    def db_path(self) -> Path:
+        return self.data_dir / "mlsd.db"
+
+    @property
+    def cases_dir(self) -> Path:
+        return self.data_dir / "cases"
+
+
+def _config(path: Path) -> dict:
+    if not path.is_file():
+        return {}
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise SettingsError(f"{path}: invalid TOML: {exc}") from None
+
+
+def load_settings(flags: Mapping[str, object] | None = None, env: Mapping[str, str] | None = None) -> Settings:
+    flags = {k: v for k, v in (flags or {}).items() if v is not None}
+    env = os.environ if env is None else env
+    home = env.get("MLSD_HOME")
+    data_dir = Path(home) if home else Path(platformdirs.user_data_dir("mlsd"))
+    config_file = (Path(home) / "config.toml") if home else Path(platformdirs.user_config_dir("mlsd")) / "config.toml"
+    cfg = _config(config_file)
+
+    def pick(flag: str, env_name: str | None, key: str):
+        if flag in flags:
+            return flags[flag]
+        if env_name and env.get(env_name):
+            return env[env_name]
+        return cfg.get(key)
+
+    key = pick("api_key", "OPENAI_API_KEY", "api_key")
+    base_url = pick("base_url", "OPENAI_BASE_URL", "base_url")
+    model = pick("model", "MLSD_MODEL", "model")
+    minutes = pick("minutes", None, "minutes") or 45
+    try:
+        minutes = float(minutes)
+    except (TypeError, ValueError):
+        raise SettingsError(f"minutes: {minutes!r} is not a number") from None
+    if not 1 <= minutes <= 240:
+        raise SettingsError(f"minutes: {minutes:g} is outside 1..240")
+    wanted = pick("backend", None, "backend")
+    if wanted not in (None, "offline", "openai"):
+        raise SettingsError(f"backend: {wanted!r} is not one of offline, openai")
+    backend, reason = "offline", "no API key or base URL set"
+    if wanted == "offline":
+        reason = "chosen"
+    elif wanted == "openai" or key or base_url:
+        # The LLM interviewer is not part of this version yet: say so instead of failing.
+        reason = "the OpenAI-compatible interviewer is not available in this version yet"
+        if wanted == "openai":
+            raise SettingsError("backend: openai is not available in this version yet; use --backend offline")
+    return Settings(data_dir=data_dir, config_file=config_file, backend=backend, backend_reason=reason, model=model,
+                    base_url=base_url, api_key=SecretStr(key) if key else None, minutes=minutes)
