@@ -97,7 +97,7 @@ class Policy:
         """Alternate the extension questions with one last look at what was never covered."""
         if self.last_kind != "probe" and self.probes_in_phase[now.id] < PROBE_CAP[now.id]:
             left = [c for p in self.plan.phases[1:-1] for c in tracker.missed(p.id) if c.id not in self.probed]
-            left.sort(key=lambda c: -self._weight(c))
+            left.sort(key=lambda c: -self.rubric.weight_each(c))
             if left:
                 return self._probe(left, now.id, elapsed)
         for q in self.rubric.tradeoff_questions.get("questions", []):
@@ -156,7 +156,3 @@ class Policy:
             if q not in self.asked:
                 return q
         return None  # the backend falls back to a short "go on"
-
-    def _weight(self, c: Criterion) -> float:
-        cat = next(k for k in self.rubric.categories if k.id == c.category)
-        return cat.weight / len(self.rubric.in_category(c.category))

@@ -64,6 +64,11 @@ class Rubric(BaseModel):
     def in_category(self, category_id: str) -> list[Criterion]:
         return [c for c in self.criteria if c.category == category_id]
 
+    def weight_each(self, c: Criterion) -> float:
+        """A criterion's share of its category's weight: how much missing it costs."""
+        cat = next(k for k in self.categories if k.id == c.category)
+        return cat.weight / len(self.in_category(c.category))
+
     def in_phase(self, phase: str) -> list[Criterion]:
         return [c for c in self.criteria if c.phase == phase]
 

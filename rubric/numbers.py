@@ -9,6 +9,10 @@ _NUMBER = re.compile(
     r"(?:\s?(k|m|mn|million|thousand|bn|billion|b)(?![a-z]))?",
     re.IGNORECASE,
 )
+_COUNT = re.compile(
+    r"(?:[a-z\-]+ )?(?:requests?|req|predictions?|orders?|transactions?|txns?|payments?|calls?|queries|"
+    r"events?|lookups?|reads?|writes?|recs|recommendations?|impressions?|sessions?|users?|dau|mau|"
+    r"products?|items?|candidates?|features?|pairs?|rows?|drivers?|restaurants?|merchants?)\b")
 _UNITS: list[tuple[str, re.Pattern[str]]] = [
     ("ms", re.compile(r"(?:ms|msec|milliseconds?)\b")),
     ("percent", re.compile(r"(?:%|percent\b|pp\b|percentage points?\b)")),
@@ -18,10 +22,7 @@ _UNITS: list[tuple[str, re.Pattern[str]]] = [
         r"containers?|workers?|boxes|hosts?)\b")),
     ("storage", re.compile(r"(?:gb|tb|mb|pb|kb|bytes?|gigabytes?|terabytes?)\b")),
     ("mult", re.compile(r"(?:x|×)(?![a-z])")),
-    ("count", re.compile(
-        r"(?:[a-z\-]+ )?(?:requests?|req|predictions?|orders?|transactions?|txns?|payments?|calls?|queries|"
-        r"events?|lookups?|reads?|writes?|recs|recommendations?|impressions?|sessions?|users?|dau|mau|"
-        r"products?|items?|candidates?|features?|pairs?|rows?|drivers?|restaurants?|merchants?)\b")),
+    ("count", _COUNT),
     ("time", re.compile(r"(?:s|sec|secs|seconds?|mins?|minutes?|hours?|h|days?|weeks?)\b")),
 ]
 _PER_TIME = re.compile(r"^\s*(?:/\s?s\b|/\s?sec|per (?:second|sec|day|minute|hour)|a (?:second|day|minute|hour)|each second|daily)")
@@ -50,7 +51,7 @@ def quantities(text: str) -> list[Quantity]:
     for m in _NUMBER.finditer(low):
         rest = low[m.end():m.end() + 30].lstrip(" -")
         unit = next((kind for kind, pat in _UNITS if pat.match(rest)), None)
-        if unit == "count" and _PER_TIME.match(_UNITS[6][1].sub("", rest, count=1)):
+        if unit == "count" and _PER_TIME.match(_COUNT.sub("", rest, count=1)):
             unit = "rate"
         out.append(Quantity(m.group(0).strip(), unit))
     return out

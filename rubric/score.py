@@ -49,15 +49,19 @@ def category_score(criteria: list[CriterionScore]) -> float:
     return round(100 * sum(c.credit for c in live) / len(live), 1) if live else 0.0
 
 
+def overall_of(categories: dict[str, CategoryScore]) -> float:
+    """Weight-averaged category scores; a category with nothing applicable drops out."""
+    live = [c for c in categories.values() if any(x.status != "n/a" for x in c.criteria)]
+    total = sum(c.weight for c in live)
+    return round(sum(c.weight * c.score for c in live) / total, 1) if total else 0.0
+
+
 def assemble(rubric: Rubric, scorer: str, case_id: str | None, criteria: dict[str, CriterionScore]) -> ScoreReport:
     categories: dict[str, CategoryScore] = {}
     for cat in rubric.categories:
         items = [criteria[c.id] for c in rubric.in_category(cat.id)]
         categories[cat.id] = CategoryScore(weight=cat.weight, score=category_score(items), criteria=items)
-    live = {k: v for k, v in categories.items() if any(c.status != "n/a" for c in v.criteria)}
-    total = sum(v.weight for v in live.values())
-    overall = round(sum(v.weight * v.score for v in live.values()) / total, 1) if total else 0.0
-    return ScoreReport(overall=overall, scorer=scorer, case=case_id, categories=categories)
+    return ScoreReport(overall=overall_of(categories), scorer=scorer, case=case_id, categories=categories)
 
 
 def verify_quotes(report: ScoreReport, transcript: Transcript) -> ScoreReport:
@@ -74,7 +78,5 @@ def verify_quotes(report: ScoreReport, transcript: Transcript) -> ScoreReport:
     for cat in out.categories.values():
         cat.criteria = [fixed[c.id] for c in cat.criteria]
         cat.score = category_score(cat.criteria)
-    live = [c for c in out.categories.values() if any(x.status != "n/a" for x in c.criteria)]
-    total = sum(c.weight for c in live)
-    out.overall = round(sum(c.weight * c.score for c in live) / total, 1) if total else 0.0
+    out.overall = overall_of(out.categories)
     return out

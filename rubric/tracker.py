@@ -111,7 +111,9 @@ class EvidenceTracker:
     def _candidate_turn(self, turn: Turn) -> TurnEvidence:
         sents = [Sentence(span, self.book) for span in sentences(turn.text)]
         # A question shows curiosity, not a design: it counts for clarifying, not as evidence.
-        usable = [s for s in sents if s.is_prose and not is_question(s.span.text) and not self._is_dump(s)]
+        prose = [s for s in sents if s.is_prose and not is_question(s.span.text)]
+        touched = {id(s): self._touched(s) for s in prose}
+        usable = [s for s in prose if not self._is_dump(s, touched[id(s)])]
         evidence = TurnEvidence()
         best: dict[str, tuple[int, Window]] = {}
         for window in windows(usable):
@@ -122,7 +124,7 @@ class EvidenceTracker:
                 if level > best.get(c.id, (0, None))[0]:
                     best[c.id] = (level, window)
         self._with_probe_context(usable, best)
-        if self._is_listed_turn(usable):
+        if self._is_listed_turn([(s, touched[id(s)]) for s in usable]):
             evidence.ignored = "one short sentence per topic: a list of terms, not an explanation"
             best = {}
         for cid, (level, window) in best.items():
@@ -151,16 +153,17 @@ class EvidenceTracker:
         window = Window([sentence])
         return sum(window.level(c, None) > 0 for c in self._ruled)
 
-    def _is_dump(self, sentence: Sentence) -> bool:
-        touched = self._touched(sentence)
+    @staticmethod
+    def _is_dump(sentence: Sentence, touched: int) -> bool:
         if touched < _DUMP_CRITERIA or len(sentence.words) / touched >= _DUMP_WORDS_PER:
             return False
         items = [words(part) for part in _LIST_SPLIT.split(sentence.span.text)]
         short = sum(1 for item in items if len(item) <= _LIST_ITEM_WORDS)
         return len(items) >= _DUMP_CRITERIA and short >= len(items) * 0.6
 
-    def _is_listed_turn(self, usable: list[Sentence]) -> bool:
-        hitting = [s for s in usable if self._touched(s) > 0]
+    @staticmethod
+    def _is_listed_turn(usable: list[tuple[Sentence, int]]) -> bool:
+        hitting = [s for s, touched in usable if touched > 0]
         if len(hitting) < _TURN_DUMP_SENTENCES:
             return False
         lengths = sorted(len(s.words) for s in hitting)
@@ -221,11 +224,7 @@ class EvidenceTracker:
         """Criteria of `phase` with no evidence at all yet, most important first."""
         out = [c for c in self.rubric.in_phase(phase) if not c.special and self.findings[c.id].applicable
                and self.findings[c.id].level == 0]
-        return sorted(out, key=lambda c: (not c.must_probe, -self._weight_each(c)))
-
-    def _weight_each(self, c: Criterion) -> float:
-        cat = next(k for k in self.rubric.categories if k.id == c.category)
-        return cat.weight / len(self.rubric.in_category(c.category))
+        return sorted(out, key=lambda c: (not c.must_probe, -self.rubric.weight_each(c)))
 
     @property
     def probes_answered(self) -> int:
