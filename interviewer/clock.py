@@ -9,6 +9,10 @@ from typing import Protocol
 class Clock(Protocol):
     def elapsed(self) -> float: ...
 
+    def pause(self) -> None: ...
+
+    def resume(self) -> None: ...
+
 
 class SessionClock:
     """Wall-clock session time; `offset` resumes a session where it stood."""
@@ -38,8 +42,17 @@ class SessionClock:
 
 
 class FakeClock:
+    """Time that moves only when a test says so; pausing is recorded, not enforced."""
+
     def __init__(self, start: float = 0.0):
         self.now = start
+        self.paused = False
+
+    def pause(self) -> None:
+        self.paused = True
+
+    def resume(self) -> None:
+        self.paused = False
 
     def elapsed(self) -> float:
         return self.now

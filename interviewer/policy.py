@@ -61,15 +61,28 @@ class Policy:
         answer = self._answer(text)
         current = self.plan.phase(self.phase)
         if now.index > current.index:
-            due = self._must_probes_due(tracker, before=now.index)
-            if due:
-                return self._probe(due, self.phase, elapsed, answer)
-            move = Move(kind="transition", phase=now.id, elapsed=elapsed, transition_to=now.id,
-                        question=self.lines.phases[now.id].opening, **answer)
-            return self._record(move)
+            return self._move_on(now, elapsed, tracker, answer)
         if answer["facts"] or answer["unknown_question"]:
             return self._record(Move(kind="answer", phase=now.id, elapsed=elapsed, **answer))
         return self._record(self._within_phase(now, elapsed, text, evidence, tracker))
+
+    def on_silence(self, elapsed: int, tracker: EvidenceTracker) -> Move | None:
+        """The candidate has gone quiet after the phase's time ran out: move them on (or ask
+        the must-probe that is still due) without waiting for them to speak."""
+        if self.plan.is_over(elapsed):
+            return None
+        now = self.plan.phase_at(elapsed)
+        if now.index <= self.plan.phase(self.phase).index:
+            return None
+        return self._move_on(now, elapsed, tracker, {})
+
+    def _move_on(self, now: Phase, elapsed: int, tracker: EvidenceTracker, answer: dict) -> Move:
+        due = self._must_probes_due(tracker, before=now.index)
+        if due:
+            return self._probe(due, self.phase, elapsed, answer or None)
+        move = Move(kind="transition", phase=now.id, elapsed=elapsed, transition_to=now.id,
+                    question=self.lines.phases[now.id].opening, **answer)
+        return self._record(move)
 
     def _within_phase(self, now: Phase, elapsed: int, text: str, evidence: TurnEvidence,
                       tracker: EvidenceTracker) -> Move:

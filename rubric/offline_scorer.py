@@ -15,6 +15,7 @@ def track(transcript: Transcript, case: Case | None, rubric: Rubric,
     tracker = EvidenceTracker(rubric, case, phase_at)
     for turn in transcript.turns:
         tracker.add(turn)
+    tracker.add_diagram(transcript.diagram)
     return tracker
 
 

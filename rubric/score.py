@@ -65,13 +65,15 @@ def assemble(rubric: Rubric, scorer: str, case_id: str | None, criteria: dict[st
 
 
 def verify_quotes(report: ScoreReport, transcript: Transcript) -> ScoreReport:
-    """Every quote must be a verbatim substring of a candidate turn; one that is not is
-    dropped, and the criterion it was meant to support falls back to missed."""
+    """Every quote must be a verbatim substring of a candidate turn (or, for a quote with no
+    turn, of the candidate's diagram); one that is not is dropped, and the criterion it was
+    meant to support falls back to missed."""
     texts = transcript.candidate_texts()
     fixed: dict[str, CriterionScore] = {}
     for cat in report.categories.values():
         for c in cat.criteria:
-            if c.quote is not None and not any(c.quote in t for t in texts):
+            sources = texts if c.turn is not None else [transcript.diagram] if transcript.diagram.strip() else []
+            if c.quote is not None and not any(c.quote in t for t in sources):
                 c = c.model_copy(update={"quote": None, "status": "missed", "turn": None, "prompted": False})
             fixed[c.id] = c
     out = report.model_copy(deep=True)

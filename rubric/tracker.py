@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from prompts.case import Case
+from rubric import numbers
 from rubric.matcher import LEVELS, PhraseBook, Sentence, Window, windows
 from rubric.model import Criterion, Rubric
 from rubric.text import is_question, sentences, words
@@ -216,6 +217,15 @@ class EvidenceTracker:
         finding.turn, finding.quote = (first.turn, first.quote) if first else (None, None)
         finding.prompted = True
 
+    def add_diagram(self, text: str) -> None:
+        """The candidate's diagram pane. A drawn flow meets the diagram criterion with no turn:
+        its quote is the diagram line that shows the flow."""
+        finding = self.findings["diagram"]
+        line = diagram_flow(text)
+        if line and finding.level < LEVELS["met"]:
+            finding.level, finding.turn, finding.quote = LEVELS["met"], None, line
+            finding.prompted = "diagram" in self.probed
+
     # ------------------------------------------------------------------ reading the state
     def finding(self, cid: str) -> Finding:
         return self.findings[cid]
@@ -236,3 +246,19 @@ class EvidenceTracker:
             # Nothing was probed, so there was nothing to handle: not held against anyone.
             handling.applicable = False
         return self.findings
+
+
+_VERTICAL_ARROW = re.compile(r"^\s*(?:v|V|↓|\|\s*v|▼)\s*$")
+
+
+def diagram_flow(text: str) -> str | None:
+    """The line that best shows a flow in a diagram: two or more arrows on one line, or
+    boxes joined by arrows across lines (`->` or a vertical `v`). None if there is no flow."""
+    lines = [ln for ln in text.splitlines() if ln.strip()]
+    for ln in lines:
+        if numbers.arrows(ln) >= 2:
+            return ln.strip()
+    joined = sum(numbers.arrows(ln) for ln in lines) + sum(bool(_VERTICAL_ARROW.match(ln)) for ln in lines)
+    if joined >= 2:
+        return next((ln.strip() for ln in lines if numbers.arrows(ln)), lines[0].strip())
+    return None

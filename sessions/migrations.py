@@ -40,12 +40,52 @@ SCHEMA = [
         PRIMARY KEY (session_id, scorer)
     );
     """,
+    # 2: the diagram pane's versions, so a replay shows the diagram as it stood at each turn;
+    #    the unsent answer of a session left mid-sentence
+    """
+    ALTER TABLE sessions ADD COLUMN draft TEXT NOT NULL DEFAULT '';
+    CREATE TABLE diagrams (
+        session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        elapsed INTEGER NOT NULL,
+        text TEXT NOT NULL
+    );
+    CREATE INDEX diagrams_by_session ON diagrams(session_id, elapsed);
+    """,
 ]
 VERSION = len(SCHEMA)
 
 
+class ForeignDatabase(Exception):
+    """The file is SQLite, but not a database mlsd made."""
+
+
 def migrate(conn: sqlite3.Connection, current: int) -> None:
-    """Apply every step above `current`, each in its own transaction."""
-    for version in range(current + 1, VERSION + 1):
-        with conn:
-            conn.executescript("BEGIN;" + SCHEMA[version - 1] + f"PRAGMA user_version = {version};")
+    """Apply every step above `current` in one IMMEDIATE transaction: when two processes
+    (or threads) open a new database at once, one migrates and the other waits, then finds
+    the work done."""
+    if current >= VERSION:
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        current = conn.execute("PRAGMA user_version").fetchone()[0]
+        # Read under the lock: another connection may have just finished migrating.
+        if current == 0 and conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+            raise ForeignDatabase()
+        for version in range(current + 1, VERSION + 1):
+            for statement in _statements(SCHEMA[version - 1]):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {version}")
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
+def _statements(script: str) -> list[str]:
+    out, part = [], ""
+    for line in script.splitlines(keepends=True):
+        part += line
+        if sqlite3.complete_statement(part):
+            out.append(part.strip())
+            part = ""
+    return [s for s in out if s.strip(" ;\n")]

@@ -13,7 +13,7 @@ from prompts.case import Case
 from rubric.model import Rubric, load_rubric
 from rubric.offline_scorer import score_transcript
 from rubric.score import ScoreReport
-from rubric.tracker import EvidenceTracker
+from rubric.tracker import EvidenceTracker, TurnEvidence
 from rubric.transcript import Transcript, Turn
 from sessions.store import SessionRow, Store, now_iso
 
@@ -29,6 +29,7 @@ class PracticeSession:
         self.turns: list[Turn] = []
         self.finished = row.status != "active"
         self.score: ScoreReport | None = None
+        self._evidence = TurnEvidence()  # of the latest turn
 
     @classmethod
     def start(cls, store: Store, case: Case, clock: Clock, interviewer: Interviewer, minutes: float = 45,
@@ -42,6 +43,7 @@ class PracticeSession:
         session = cls(store, row, case, clock, interviewer)
         for turn in store.turns(row.id):
             session._remember(turn)
+        session.tracker.add_diagram(row.diagram)
         return session
 
     @property
@@ -54,16 +56,48 @@ class PracticeSession:
 
     def _remember(self, turn: Turn) -> None:
         self.turns.append(turn)
-        self.tracker.add(turn)
+        self._evidence = self.tracker.add(turn)
         self.policy.observe(turn, turn.move)
 
     def _store(self, turn: Turn) -> None:
         self.store.add_turn(self.id, turn)
         self._remember(turn)
 
+    def set_diagram(self, text: str) -> None:
+        """The diagram pane changed: store it (with a version for replays) and show it to the tracker."""
+        if text == self.row.diagram:
+            return
+        self.store.save_diagram(self.id, text, min(self.elapsed, self.plan.total))
+        self.row = self.row.model_copy(update={"diagram": text})
+        self.tracker.add_diagram(text)
+
+    def save_clock(self, draft: str | None = None) -> None:
+        """Store where the clock stands (and the unsent answer), so a resumed session
+        continues from here."""
+        if self.finished:
+            return
+        fields: dict = {"elapsed": min(self.elapsed, self.plan.total)}
+        if draft is not None:
+            fields["draft"] = draft
+        self.store.update_session(self.id, **fields)
+
     # ------------------------------------------------------------------ turns
     async def open(self) -> AsyncIterator[str]:
         async for chunk in self._speak(self.policy.opening()):
+            yield chunk
+
+    @property
+    def awaiting_reply(self) -> bool:
+        """The last stored turn is the candidate's: the process stopped before the reply."""
+        return not self.finished and bool(self.turns) and self.turns[-1].speaker == "candidate"
+
+    async def pending_reply(self) -> AsyncIterator[str]:
+        """The reply to a candidate turn that was stored but never answered."""
+        if not self.awaiting_reply:
+            return
+        last = self.turns[-1]
+        move = self.policy.decide(last.elapsed, last.text, self._evidence, self.tracker)
+        async for chunk in self._speak(move):
             yield chunk
 
     async def answer(self, text: str) -> AsyncIterator[str]:
@@ -78,6 +112,15 @@ class PracticeSession:
         move = self.policy.decide(elapsed, text, evidence, self.tracker)
         async for chunk in self._speak(move):
             yield chunk
+
+    async def interject(self) -> AsyncIterator[str]:
+        """The candidate is silent past the end of a phase: the interviewer moves them on."""
+        if self.finished:
+            return
+        move = self.policy.on_silence(min(self.elapsed, self.plan.total), self.tracker)
+        if move is not None:
+            async for chunk in self._speak(move):
+                yield chunk
 
     async def end_early(self) -> AsyncIterator[str]:
         async for chunk in self._speak(Move(kind="end_early", phase=self.policy.phase, elapsed=self.elapsed)):

@@ -34,6 +34,7 @@ class SessionRow(BaseModel):
     elapsed: int = 0
     diagram: str = ""
     seed: int = 0
+    draft: str = ""  # what the candidate had typed but not sent when they left
 
 
 def now_iso() -> str:
@@ -52,14 +53,15 @@ class Store:
                 raise StoreError(
                     f"{self.path}: database schema v{version} is newer than this mlsd knows (v{migrations.VERSION}); upgrade mlsd"
                 )
-            if version == 0 and conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
-                raise StoreError(f"{self.path}: not an mlsd database (it has other tables)")
             conn.execute("PRAGMA foreign_keys = ON")
             if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
                 conn.execute("PRAGMA journal_mode = WAL")
             # FULL: a committed turn survives a power cut, not only a killed process.
             conn.execute("PRAGMA synchronous = FULL")
-            migrations.migrate(conn, version)
+            try:
+                migrations.migrate(conn, version)
+            except migrations.ForeignDatabase:
+                raise StoreError(f"{self.path}: not an mlsd database (it has other tables)") from None
 
     @contextmanager
     def _errors(self, doing: str) -> Iterator[None]:
@@ -113,6 +115,28 @@ class Store:
         with self._errors("update the session"):
             self.db["sessions"].update(session_id, fields)
 
+    def delete_session(self, session_id: int) -> None:
+        """The session, its turns, diagrams and scores, in one transaction."""
+        self.session(session_id)
+        with self._errors("delete the session"):
+            with self.db.conn:
+                self.db.conn.execute("DELETE FROM sessions WHERE id = ?", [session_id])
+
+    def save_diagram(self, session_id: int, text: str, elapsed: int) -> None:
+        """The diagram now, and a version of it for replays, in one transaction."""
+        with self._errors("save the diagram"):
+            with self.db.conn:
+                self.db.conn.execute("UPDATE sessions SET diagram = ? WHERE id = ?", [text, session_id])
+                self.db.conn.execute("INSERT INTO diagrams (session_id, elapsed, text) VALUES (?,?,?)",
+                                     [session_id, elapsed, text])
+
+    def diagrams(self, session_id: int) -> list[tuple[int, str]]:
+        """(elapsed, text) of every saved version, oldest first."""
+        with self._errors("read diagrams"):
+            rows = self.db.conn.execute(
+                "SELECT elapsed, text FROM diagrams WHERE session_id = ? ORDER BY elapsed, rowid", [session_id])
+            return [(e, t) for e, t in rows]
+
     # ------------------------------------------------------------------ turns
     def add_turn(self, session_id: int, turn: Turn) -> int:
         """Append a turn and commit it, with the session's clock, in one transaction."""
@@ -124,6 +148,8 @@ class Store:
                     "INSERT INTO turns (session_id, idx, speaker, text, elapsed, phase, probe, move) VALUES (?,?,?,?,?,?,?,?)",
                     [session_id, idx, turn.speaker, turn.text, turn.elapsed, turn.phase, turn.probe, turn.move])
                 self.db.conn.execute("UPDATE sessions SET elapsed = max(elapsed, ?) WHERE id = ?", [turn.elapsed, session_id])
+                if turn.speaker == "candidate":  # the draft, if any, has now been sent
+                    self.db.conn.execute("UPDATE sessions SET draft = '' WHERE id = ?", [session_id])
         return idx
 
     def turns(self, session_id: int) -> list[Turn]:
@@ -150,6 +176,12 @@ class Store:
         with self._errors("read scores"):
             rows = self.db.query("SELECT scorer, json FROM scores WHERE session_id = ?", [session_id])
             return {r["scorer"]: ScoreReport.model_validate(json.loads(r["json"])) for r in rows}
+
+    def all_scores(self, scorer: str) -> dict[int, ScoreReport]:
+        """Every session's report from `scorer`, by session id."""
+        with self._errors("read scores"):
+            rows = self.db.query("SELECT session_id, json FROM scores WHERE scorer = ?", [scorer])
+            return {r["session_id"]: ScoreReport.model_validate(json.loads(r["json"])) for r in rows}
 
     def overall_scores(self) -> dict[int, float]:
         """Each session's offline overall, for listings."""

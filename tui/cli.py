@@ -12,9 +12,10 @@ from prompts.case import Case
 from prompts.loader import CaseCatalog, CaseFileError, load_cases
 from rubric.model import load_rubric
 from rubric.offline_scorer import score_transcript
-from rubric.report import FORMATS, MARK, ReportInput, render_report
+from rubric.report import FORMATS, MARK, render_report
 from rubric.score import ScoreReport
 from rubric.transcript import Transcript
+from sessions.reporting import session_report
 from sessions.runner import PracticeSession
 from sessions.store import Store, StoreError
 from sessions.transcript_json import from_json, to_json
@@ -141,7 +142,23 @@ def _plan_for(transcript: Transcript) -> Plan:
 
 
 # ---------------------------------------------------------------------- commands
+def interactive() -> bool:
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def run_app(settings: Settings, start, cat: CaseCatalog | None = None) -> int:
+    from tui.app import MlsdApp  # Textual loads only when the app opens
+
+    app = MlsdApp(settings, cat or catalog(settings), start)
+    app.run()
+    return app.return_code or 0
+
+
 def cmd_home(args, settings: Settings) -> int:
+    if interactive():
+        from tui.app import Start
+
+        return run_app(settings, Start("home"))
     cmd_cases(args, settings)
     print()
     cmd_history(args, settings)
@@ -162,12 +179,25 @@ def cmd_practice(args, settings: Settings) -> int:
     cat = catalog(settings)
     store = Store(settings.db_path)
     interviewer = OfflineInterviewer()
+    row = None
     if args.resume:
         rows = [r for r in store.sessions() if r.status == "active"]
         row = next((r for r in rows if args.resume in ("latest", str(r.id))), None)
         if row is None:
             target = "unfinished sessions" if args.resume == "latest" else f"unfinished session {args.resume}"
             raise UsageError(f"no {target} to resume (see `mlsd history`)")
+        require_case(cat, row.case_id)
+    elif args.case:
+        require_case(cat, args.case)
+    if not args.plain and interactive():
+        from tui.app import Start
+
+        store.close()
+        if row is not None:
+            return run_app(settings, Start("resume", session_id=row.id), cat)
+        start = Start("practice", case_id=args.case, seed=args.seed) if args.case else Start("home")
+        return run_app(settings, start, cat)
+    if row is not None:
         case = require_case(cat, row.case_id)
         session = PracticeSession.resume(store, row, case, SessionClock(offset=row.elapsed), interviewer)
     else:
@@ -179,7 +209,7 @@ def cmd_practice(args, settings: Settings) -> int:
 
     print(f"mlsd practice: {case.title} ({case.id}), {session.plan.minutes:g} minutes, session {session.id}")
     print(f"Interviewer: {interviewer.label} ({settings.backend_reason})")
-    print("The Textual app is on its way; this is the plain dialogue. " + HELP)
+    print(HELP)
     code = PlainDialogue(session).run()
     if session.score is not None:
         print()
@@ -245,20 +275,9 @@ def cmd_score(args, settings: Settings) -> int:
 
 def cmd_report(args, settings: Settings) -> int:
     store = Store(settings.db_path)
-    row = store.session(args.session)
-    transcript = store.transcript(row.id)
-    scores = store.scores(row.id)
     cat = catalog(settings)
-    case = cat.get(row.case_id)
-    plan = Plan.scaled(row.minutes)
-    report = scores.get("offline") or score_transcript(transcript, case, phase_at=plan.phase_id_at)
-    if "offline" not in scores:
-        store.save_score(row.id, report)
-    meta = {"session": str(row.id), "case": row.case_id, "date": row.started, "minutes": f"{row.minutes:g}",
-            "interviewer": row.backend + (f" ({row.model})" if row.model else ""), "status": row.status}
-    others = [r for k, r in scores.items() if k != "offline"]
-    data = ReportInput(report=report, transcript=transcript, title=row.case_title or row.case_id, meta=meta, others=others)
-    write_out(render_report(data, args.format, phase_at=plan.phase_id_at), args.output)
+    result = session_report(store, args.session, cat.get)
+    write_out(render_report(result.data, args.format, phase_at=result.plan.phase_id_at), args.output)
     return 0
 
 
@@ -324,6 +343,11 @@ def cmd_import(args, settings: Settings) -> int:
 def cmd_replay(args, settings: Settings) -> int:
     store = Store(settings.db_path)
     row = store.session(args.session)
+    if interactive():
+        from tui.app import Start
+
+        store.close()
+        return run_app(settings, Start("replay", session_id=row.id))
     sys.stdout.write(format_text(store.transcript(row.id)))
     return 0
 

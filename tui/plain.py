@@ -80,7 +80,10 @@ class PlainDialogue:
             self._stream("Interviewer", s.open())
         else:
             self.say(f"Resuming session {s.id} at {_stamp(s.elapsed)}.")
-            self.say(f"[{_stamp(s.turns[-1].elapsed)}] Interviewer: {s.turns[-1].text}" if s.turns[-1].speaker == "interviewer" else "")
+            last = s.turns[-1]
+            self.say(f"[{_stamp(last.elapsed)}] {'Interviewer' if last.speaker == 'interviewer' else 'You'}: {last.text}")
+            if s.awaiting_reply:
+                self._stream("Interviewer", s.pending_reply())
         try:
             while not s.finished:
                 self.out.write(f"\n[{_stamp(s.elapsed)}] You> ")

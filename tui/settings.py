@@ -24,6 +24,8 @@ class Settings(BaseModel):
     base_url: str | None = None
     api_key: SecretStr | None = None
     minutes: float = 45
+    export_dir: Path = Path(".")
+    theme: str | None = None
 
     @property
     def db_path(self) -> Path:
@@ -79,5 +81,8 @@ def load_settings(flags: Mapping[str, object] | None = None, env: Mapping[str, s
         reason = "the OpenAI-compatible interviewer is not available in this version yet"
         if wanted == "openai":
             raise SettingsError("backend: openai is not available in this version yet; use --backend offline")
+    export_dir = Path(str(cfg.get("export_dir", "."))).expanduser()
+    theme = cfg.get("theme")
     return Settings(data_dir=data_dir, config_file=config_file, backend=backend, backend_reason=reason, model=model,
-                    base_url=base_url, api_key=SecretStr(key) if key else None, minutes=minutes)
+                    base_url=base_url, api_key=SecretStr(key) if key else None, minutes=minutes,
+                    export_dir=export_dir, theme=str(theme) if theme else None)

@@ -1,0 +1,46 @@
+"""Which criteria the candidate had covered after each turn, for replays: the tracker run
+turn by turn, with the diagram as it stood at each turn."""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from pydantic import BaseModel
+
+from prompts.case import Case
+from rubric.matcher import LEVELS
+from rubric.model import Rubric
+from rubric.tracker import STATUS, EvidenceTracker
+from rubric.transcript import Transcript
+
+
+class Covered(BaseModel):
+    status: str       # met | partial
+    prompted: bool
+    turn: int | None  # None when the diagram showed it
+
+
+def diagram_at(versions: list[tuple[int, str]], elapsed: int, final: str = "") -> str:
+    """The diagram as it stood at `elapsed` seconds, from its stored versions; with no
+    versions stored (an imported session), the final diagram."""
+    if not versions:
+        return final
+    text = ""
+    for at, version in versions:
+        if at > elapsed:
+            break
+        text = version
+    return text
+
+
+def covered_by_turn(transcript: Transcript, case: Case | None, rubric: Rubric,
+                    phase_at: Callable[[int], str] | None = None,
+                    diagrams: list[tuple[int, str]] | None = None) -> list[dict[str, Covered]]:
+    """Entry i: the criteria covered once turn i+1 had been said."""
+    tracker = EvidenceTracker(rubric, case, phase_at)
+    out: list[dict[str, Covered]] = []
+    for turn in transcript.turns:
+        tracker.add(turn)
+        tracker.add_diagram(diagram_at(diagrams or [], turn.elapsed, transcript.diagram if not diagrams else ""))
+        out.append({cid: Covered(status=STATUS[f.level], prompted=f.prompted, turn=f.turn)
+                    for cid, f in tracker.findings.items() if f.applicable and f.level >= LEVELS["partial"]})
+    return out

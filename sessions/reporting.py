@@ -1,0 +1,42 @@
+"""Everything a score report shows for a stored session, scored now if it never was: shared
+by `mlsd report`, the report screen and its exports."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from interviewer.plan import Plan
+from prompts.case import Case
+from rubric.mistakes import find_mistakes
+from rubric.model import Mistake, Rubric, load_rubric
+from rubric.offline_scorer import score_transcript
+from rubric.report import ReportInput
+from sessions.store import SessionRow, Store
+
+
+@dataclass
+class SessionReport:
+    row: SessionRow
+    data: ReportInput
+    plan: Plan
+    mistakes: list[Mistake]
+
+
+def session_report(store: Store, session_id: int | str, case_for: Callable[[str], Case | None],
+                   rubric: Rubric | None = None) -> SessionReport:
+    rubric = rubric or load_rubric()
+    row = store.session(session_id)
+    transcript = store.transcript(row.id)
+    scores = store.scores(row.id)
+    plan = Plan.scaled(row.minutes)
+    report = scores.get("offline")
+    if report is None:
+        report = score_transcript(transcript, case_for(row.case_id), rubric, phase_at=plan.phase_id_at)
+        store.save_score(row.id, report)
+    meta = {"session": str(row.id), "case": row.case_id, "date": row.started, "minutes": f"{row.minutes:g}",
+            "interviewer": row.backend + (f" ({row.model})" if row.model else ""), "status": row.status}
+    others = [r for k, r in scores.items() if k != "offline"]
+    data = ReportInput(report=report, transcript=transcript, title=row.case_title or row.case_id, meta=meta,
+                       others=others)
+    return SessionReport(row=row, data=data, plan=plan,
+                         mistakes=find_mistakes(report, transcript, rubric, plan.phase_id_at))

@@ -1,0 +1,64 @@
+"""Building the Textual app for tests: a fake clock, an isolated home, sessions with fixed
+dates so screens look the same on every run, and waiting for the session thread."""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from interviewer.clock import FakeClock
+from interviewer.context import Interviewer
+from prompts.loader import load_cases
+from rubric.model import load_rubric
+from sessions.store import Store
+from tests.conftest import transcript
+from tui.app import MlsdApp, Start
+from tui.settings import load_settings
+
+FIXED_DATES = ("2026-11-18T09:30:00+00:00", "2026-11-20T18:05:00+00:00", "2026-11-22T07:45:00+00:00")
+
+
+def make_app(start: Start | None = None, clock: FakeClock | None = None, minutes: float = 45,
+             interviewer: Callable[[], Interviewer] | None = None) -> tuple[MlsdApp, FakeClock]:
+    clock = clock or FakeClock()
+    settings = load_settings({"minutes": minutes})
+    catalog = load_cases([settings.cases_dir], criteria=load_rubric().criterion_ids)
+    app = MlsdApp(settings, catalog, start, clock_factory=lambda offset: _at(clock, offset),
+                  interviewer_factory=interviewer)
+    return app, clock
+
+
+def _at(clock: FakeClock, offset: float) -> FakeClock:
+    clock.set(max(clock.now, offset))
+    return clock
+
+
+async def until(pilot, condition: Callable[[], object], seconds: float = 10.0) -> None:
+    """Let the app run until `condition()` holds; the session thread works meanwhile."""
+    for _ in range(int(seconds / 0.02)):
+        if condition():
+            return
+        await pilot.pause(0.02)
+    screen = pilot.app.screen
+    state = {k: getattr(screen, k, None) for k in ("session_id", "busy", "closing", "finished")}
+    driver = getattr(screen, "driver", None)
+    if driver is not None:
+        state.update(failed=driver.failed, stopped=driver.stopped.is_set(), loop=driver._loop is not None)
+    raise AssertionError(f"gave up after {seconds}s waiting on {screen!r} {state}; "
+                         f"workers: {[w.name + ':' + w.state.name for w in pilot.app.workers]}")
+
+
+def stored_session(store: Store, name: str, started: str, status: str = "completed", upto: int | None = None,
+                   diagram: str = "", minutes: float = 45) -> int:
+    """A session made of a test transcript, with a fixed start date."""
+    t = transcript(name)
+    case = load_cases(criteria=load_rubric().criterion_ids).get(t.case_id)
+    row = store.create_session(t.case_id, case.title if case else "", "offline", minutes, seed=7, status=status,
+                               started=started)
+    for turn in t.turns[:upto]:
+        store.add_turn(row.id, turn)
+    if diagram:
+        store.save_diagram(row.id, diagram, t.turns[min(len(t.turns), upto or len(t.turns)) - 1].elapsed)
+    return row.id
+
+
+def db(app: MlsdApp) -> Store:
+    return Store(app.settings.db_path)

@@ -1,0 +1,238 @@
+"""The practice screen driven by key presses through Textual's Pilot, on a fake clock."""
+from __future__ import annotations
+
+import asyncio
+import threading
+
+from interviewer.offline import OfflineInterviewer
+from tests.app_helpers import db, make_app, until
+from tui.app import Start
+from tui.screens.home import HomeScreen
+from tui.screens.practice import PracticeScreen
+from tui.screens.report import ReportScreen
+from tui.widgets.answer_box import AnswerBox
+from tui.widgets.countdown import Countdown
+
+
+async def type_answer(pilot, text: str) -> None:
+    """Key presses for the last characters and Enter; the rest inserted at once, for speed."""
+    screen = pilot.app.screen
+    before = len(screen.query(".message"))
+    screen.query_one(AnswerBox).insert(text[:-3])
+    await pilot.press(*text[-3:], "enter")
+    await until(pilot, lambda: not screen.busy and len(screen.query(".message")) >= before + 2)
+
+
+def chat_texts(screen) -> list[str]:
+    return [m.text for m in screen.query(".message")]
+
+
+async def test_a_two_minute_session_runs_from_home_to_report_by_keys():
+    app, clock = make_app(minutes=2)
+    async with app.run_test(size=(100, 32)) as pilot:
+        assert isinstance(app.screen, HomeScreen)
+        await pilot.press("enter")  # the first case: delivery-time
+        screen = app.screen
+        assert isinstance(screen, PracticeScreen) and screen.case.id == "delivery-time"
+        await until(pilot, lambda: screen.session_id and not screen.busy and screen.query(".message"))
+        assert "design" in chat_texts(screen)[0].lower()
+
+        await type_answer(pilot, "How many orders per day, and what is the latency budget?")
+        assert "5 million" in chat_texts(screen)[-1]
+        clock.set(20)  # framing
+        await type_answer(pilot, "I assume we predict delivery minutes as a regression problem.")
+        clock.set(40)  # data and features
+        await type_answer(pilot, "New restaurants with no history use the city median prep time.")
+        clock.set(121)
+        await until(pilot, lambda: isinstance(app.screen, ReportScreen) and app.screen.result is not None)
+
+        report = app.screen.result.data.report
+        assert report.criterion("cold_start").status == "met"
+        assert app.screen.query_one("#overall").value == f"{report.overall:.0f}"
+    store = db(app)
+    row = store.sessions()[0]
+    assert row.status == "completed" and store.scores(row.id)["offline"].overall == report.overall
+    assert [t.speaker for t in store.turns(row.id)][:3] == ["interviewer", "candidate", "interviewer"]
+
+
+async def test_enter_sends_and_ctrl_j_starts_a_new_line():
+    app, clock = make_app(Start("practice", case_id="payment-fraud", seed=3))
+    async with app.run_test() as pilot:
+        screen = app.screen
+        await until(pilot, lambda: screen.session_id and not screen.busy)
+        await pilot.press(*"first line", "ctrl+j", *"second line")
+        assert screen.query_one(AnswerBox).text == "first line\nsecond line"
+        await pilot.press("enter")
+        await until(pilot, lambda: not screen.busy and len(screen.query(".message")) == 3)
+    assert db(app).turns(1)[1].text == "first line\nsecond line"
+
+
+async def test_pasted_text_with_newlines_stays_in_the_box_until_enter():
+    from textual import events
+
+    app, clock = make_app(Start("practice", case_id="payment-fraud", seed=3))
+    async with app.run_test() as pilot:
+        screen = app.screen
+        await until(pilot, lambda: screen.session_id and not screen.busy)
+        box = screen.query_one(AnswerBox)
+        pasted = "\n".join(f"point {i}: streaming features from the payment log" for i in range(40))
+        app.post_message(events.Paste(pasted))  # as the terminal driver delivers it
+        await pilot.pause(0.1)
+        assert box.text == pasted and len(screen.query(".message")) == 1
+        await pilot.press("enter")
+        await until(pilot, lambda: not screen.busy and len(screen.query(".message")) == 3)
+    assert db(app).turns(1)[1].text == pasted
+
+
+async def test_the_countdown_warns_in_the_last_minute_of_a_phase_and_of_the_session():
+    app, clock = make_app(Start("practice", case_id="delivery-time", seed=1))
+    async with app.run_test() as pilot:
+        screen = app.screen
+        countdown = screen.query_one(Countdown)
+        await until(pilot, lambda: screen.session_id and not screen.busy)
+        clock.set(100)
+        await pilot.pause(0.3)
+        assert not countdown.has_class("-phase-ending") and countdown.render() == "43:20 left"
+        clock.set(250)  # 50 s before clarify ends
+        await pilot.pause(0.3)
+        assert countdown.has_class("-phase-ending")
+        clock.set(45 * 60 - 30)
+        await pilot.pause(0.3)
+        assert countdown.has_class("-session-ending") and not countdown.has_class("-phase-ending")
+
+
+async def test_the_diagram_is_stored_and_counts_for_the_diagram_criterion():
+    app, clock = make_app(Start("practice", case_id="delivery-time", seed=1), minutes=2)
+    async with app.run_test() as pilot:
+        screen = app.screen
+        await until(pilot, lambda: screen.session_id and not screen.busy)
+        await pilot.press("f2")
+        assert screen.query_one("#diagram").has_focus
+        await pilot.press(*"app -> eta service -> model", "enter", *"model -> feature store")
+        await pilot.press("f2")
+        assert screen.query_one(AnswerBox).has_focus
+        await type_answer(pilot, "Let me draw the serving path on the right.")
+        clock.set(121)
+        await until(pilot, lambda: isinstance(app.screen, ReportScreen) and app.screen.result is not None)
+        diagram = app.screen.result.data.report.criterion("diagram")
+    store = db(app)
+    assert store.session(1).diagram == "app -> eta service -> model\nmodel -> feature store"
+    assert store.diagrams(1)[-1][1] == store.session(1).diagram
+    assert diagram.status == "met" and diagram.turn is None and diagram.quote == "app -> eta service -> model"
+
+
+async def test_pause_stops_the_clock_and_the_input_until_resumed():
+    app, clock = make_app(Start("practice", case_id="delivery-time", seed=1))
+    async with app.run_test() as pilot:
+        screen = app.screen
+        await until(pilot, lambda: screen.session_id and not screen.busy)
+        await pilot.press("f5")
+        assert clock.paused and screen.query_one(AnswerBox).disabled and screen.query_one(Countdown).paused
+        await pilot.press("f5")
+        assert not clock.paused and not screen.query_one(AnswerBox).disabled
+
+
+async def test_end_early_asks_first_and_no_keeps_going():
+    app, clock = make_app(Start("practice", case_id="delivery-time", seed=1))
+    async with app.run_test() as pilot:
+        screen = app.screen
+        await until(pilot, lambda: screen.session_id and not screen.busy)
+        await pilot.press("f8")
+        await pilot.press("n")
+        assert app.screen is screen and not screen.closing
+        await pilot.press(*"We could start with a median baseline.")
+        await pilot.press("f8")
+        await pilot.press("y")
+        await until(pilot, lambda: isinstance(app.screen, ReportScreen) and app.screen.result is not None)
+    store = db(app)
+    assert store.session(1).status == "ended_early"
+    # What was typed when the candidate ended is their last answer, not lost.
+    assert "We could start with a median baseline." in [t.text for t in store.turns(1)]
+
+
+async def test_quit_keeps_the_session_resumable_with_the_unsent_answer():
+    app, clock = make_app(Start("practice", case_id="delivery-time", seed=1))
+    async with app.run_test() as pilot:
+        screen = app.screen
+        await until(pilot, lambda: screen.session_id and not screen.busy)
+        await type_answer(pilot, "How many orders per day?")
+        clock.set(95)
+        await pilot.press(*"half-typed thought")
+        await pilot.press("ctrl+q")
+        await until(pilot, lambda: screen.driver.stopped.is_set())
+    row = db(app).session(1)
+    assert (row.status, row.elapsed, row.draft) == ("active", 95, "half-typed thought")
+
+    again, clock2 = make_app(Start("resume", session_id=1))
+    async with again.run_test() as pilot:
+        await until(pilot, lambda: isinstance(again.screen, PracticeScreen) and again.screen.session_id)
+        screen = again.screen
+        assert clock2.now == 95
+        assert screen.query_one(AnswerBox).text == "half-typed thought"
+        assert [m.speaker for m in screen.query(".message")] == ["interviewer", "candidate", "interviewer"]
+
+
+async def test_time_up_sends_what_was_typed_as_the_last_answer():
+    app, clock = make_app(Start("practice", case_id="delivery-time", seed=1), minutes=1)
+    async with app.run_test() as pilot:
+        screen = app.screen
+        await until(pilot, lambda: screen.session_id and not screen.busy)
+        await pilot.press(*"A fallback is the restaurant's historical median.")
+        clock.set(61)
+        await until(pilot, lambda: isinstance(app.screen, ReportScreen))
+    turns = db(app).turns(1)
+    assert turns[-2].text == "A fallback is the restaurant's historical median." and turns[-1].move == "close"
+
+
+async def test_a_silent_candidate_is_moved_on_when_the_phase_runs_out():
+    app, clock = make_app(Start("practice", case_id="delivery-time", seed=1))
+    async with app.run_test() as pilot:
+        screen = app.screen
+        await until(pilot, lambda: screen.session_id and not screen.busy)
+        await type_answer(pilot, "What is the business metric we care about?")
+        clock.set(5 * 60 + 10)  # framing started 10 s ago: not yet
+        await pilot.pause(0.3)
+        assert len(screen.query(".message")) == 3
+        clock.set(5 * 60 + 31)  # 31 s of silence into framing
+        await until(pilot, lambda: len(screen.query(".message")) == 4 and not screen.busy)
+        last = db(app).turns(1)[-1]
+        assert last.move in ("transition", "probe") and last.phase in ("framing", "clarify")
+
+
+class HeldInterviewer(OfflineInterviewer):
+    """An interviewer that thinks until the test lets it answer."""
+
+    def __init__(self, release: threading.Event) -> None:
+        super().__init__()
+        self.release = release
+
+    async def reply(self, ctx):
+        if ctx.move.kind != "open":
+            while not self.release.is_set():
+                await asyncio.sleep(0.01)
+        async for chunk in super().reply(ctx):
+            yield chunk
+
+
+async def test_the_clock_ticks_and_the_input_works_while_the_interviewer_thinks():
+    release = threading.Event()
+    app, clock = make_app(Start("practice", case_id="delivery-time", seed=1),
+                          interviewer=lambda: HeldInterviewer(release))
+    async with app.run_test() as pilot:
+        screen = app.screen
+        countdown = screen.query_one(Countdown)
+        await until(pilot, lambda: screen.session_id and not screen.busy)
+        await pilot.press(*"How many orders per day?", "enter")
+        await until(pilot, lambda: screen.busy)
+        seen = set()
+        for second in range(1, 9):  # two seconds of wall time with the backend held
+            clock.set(second * 10)
+            await pilot.pause(0.25)
+            seen.add(countdown.render())
+        await pilot.press(*"typing ahead")
+        assert screen.busy and screen.query_one(AnswerBox).text == "typing ahead"
+        assert len(seen) >= 6  # the countdown moved on screen while the reply was held
+        assert "the interviewer is answering" in str(screen.query_one("#status").render())
+        release.set()
+        await until(pilot, lambda: not screen.busy)
+        assert "5 million" in [m.text for m in screen.query(".message")][-1]

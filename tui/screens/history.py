@@ -1,0 +1,152 @@
+"""Every session, sortable: open a report, replay, resume an unfinished one, or delete."""
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Label
+from textual.widgets.data_table import RowDoesNotExist
+
+from sessions.history import SessionSummary, summaries
+from sessions.store import Store
+from tui.db import in_thread
+from tui.screens.confirm import ConfirmScreen
+
+COLUMNS = (("id", "ID"), ("date", "Date"), ("case", "Case"), ("backend", "Interviewer"), ("minutes", "Min"),
+           ("overall", "Score"), ("status", "Status"))
+
+
+def sort_value(s: SessionSummary, column: str):
+    r = s.row
+    return {"id": r.id, "date": r.started, "case": r.case_id, "backend": r.backend, "minutes": r.minutes,
+            "overall": -1 if s.overall is None else s.overall, "status": r.status}[column]
+
+
+def cells(s: SessionSummary) -> tuple:
+    r = s.row
+    return (r.id, r.started[:16].replace("T", " "), r.case_id, r.backend + (f" {r.model}" if r.model else ""),
+            f"{r.minutes:g}", "-" if s.overall is None else f"{s.overall:.0f}", r.status.replace("_", " "))
+
+
+class HistoryScreen(Screen):
+    BINDINGS = [
+        Binding("enter", "open", "Open", tooltip="Report of a finished session, or resume an unfinished one"),
+        Binding("u", "resume", "Resume"),
+        Binding("v", "replay", "Replay"),
+        Binding("o", "report", "Report"),
+        Binding("s", "sort", "Sort", tooltip="Sort by the next column (click a header to sort by it)"),
+        Binding("d,delete", "delete", "Delete"),
+        Binding("escape,q", "back", "Back"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: list[SessionSummary] = []
+        self.sort_by, self.reverse = "id", True
+
+    def compose(self) -> ComposeResult:
+        yield Label("History: all sessions", id="history-head")
+        yield DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        for key, title in COLUMNS:
+            table.add_column(title, key=key)
+        table.focus()
+
+    def on_screen_resume(self) -> None:
+        self.reload()  # on first show too, and after a session, a delete or a report
+
+    def reload(self) -> None:
+        in_thread(self, self.app.settings.db_path, summaries, self.show, name="history")
+
+    def show(self, items: list[SessionSummary]) -> None:
+        self.items = items
+        self._fill()
+
+    def _fill(self) -> None:
+        table = self.query_one(DataTable)
+        keep = self._selected()
+        table.clear()
+        for s in sorted(self.items, key=lambda s: sort_value(s, self.sort_by), reverse=self.reverse):
+            table.add_row(*cells(s), key=str(s.row.id))
+        arrow = "▼" if self.reverse else "▲"
+        title = dict(COLUMNS)[self.sort_by]
+        self.query_one("#history-head", Label).update(
+            f"History: {len(self.items)} session{'s' if len(self.items) != 1 else ''} · sorted by {title} {arrow}")
+        if keep is not None:
+            try:
+                table.move_cursor(row=table.get_row_index(str(keep.row.id)))
+            except RowDoesNotExist:  # it was deleted
+                pass
+
+    def _selected(self) -> SessionSummary | None:
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return next((s for s in self.items if str(s.row.id) == key), None)
+
+    def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
+        column = str(event.column_key.value)
+        self.reverse = not self.reverse if column == self.sort_by else column in ("id", "date", "overall")
+        self.sort_by = column
+        self._fill()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self.action_open()
+
+    # ------------------------------------------------------------------ actions
+    def action_sort(self) -> None:
+        keys = [k for k, _ in COLUMNS]
+        self.sort_by = keys[(keys.index(self.sort_by) + 1) % len(keys)]
+        self.reverse = self.sort_by in ("id", "date", "overall")
+        self._fill()
+
+    def action_open(self) -> None:
+        s = self._selected()
+        if s is not None:
+            (self.action_resume if s.resumable else self.action_report)()
+
+    def action_resume(self) -> None:
+        s = self._selected()
+        if s is None:
+            return
+        if not s.resumable:
+            self.notify(f"Session {s.row.id} is {s.row.status.replace('_', ' ')}; only unfinished ones resume.",
+                        timeout=4)
+            return
+        self.app.resume_practice(s.row.id)
+
+    def action_replay(self) -> None:
+        s = self._selected()
+        if s is not None:
+            self.app.open_replay(s.row.id)
+
+    def action_report(self) -> None:
+        s = self._selected()
+        if s is not None:
+            self.app.open_report(s.row.id)
+
+    def action_delete(self) -> None:
+        s = self._selected()
+        if s is None:
+            return
+
+        def decided(yes: bool | None) -> None:
+            if yes:
+                def delete(store: Store) -> None:
+                    store.delete_session(s.row.id)
+
+                in_thread(self, self.app.settings.db_path, delete, lambda _: self._deleted(s.row.id), name="delete")
+
+        self.app.push_screen(ConfirmScreen(f"Delete session {s.row.id} ({s.row.case_id}, {s.row.started[:10]}) "
+                                           "with its transcript and scores?", yes="Delete", no="Keep"), decided)
+
+    def _deleted(self, session_id: int) -> None:
+        self.notify(f"Deleted session {session_id}.", timeout=3)
+        self.reload()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

@@ -1,0 +1,128 @@
+"""Home: the cases to practise, the latest sessions with their scores, and progress per
+category over time."""
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Label
+
+from rubric.model import load_rubric
+from sessions.history import SessionSummary, category_trend, summaries
+from tui.db import in_thread
+from tui.widgets.fmt import clip
+from tui.widgets.trend import Trend
+
+RECENT = 6
+PROMPT_WIDTH = 48
+
+
+
+class HomeScreen(Screen):
+    BINDINGS = [
+        Binding("s", "start", "Start case", tooltip="Start a timed session on the selected case"),
+        Binding("u", "resume", "Resume", tooltip="Resume the latest unfinished session"),
+        Binding("o", "report", "Report", tooltip="Open the report of the selected recent session"),
+        Binding("v", "replay", "Replay", tooltip="Replay the selected recent session"),
+        Binding("h", "history", "History"),
+        Binding("q", "app.quit", "Quit"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: list[SessionSummary] = []
+        self.recent: list[SessionSummary] = []
+
+    def compose(self) -> ComposeResult:
+        yield Label("", id="home-head")
+        cases = DataTable(id="cases", cursor_type="row")
+        cases.border_title = "Cases · Enter or s starts a session"
+        yield cases
+        with Horizontal(id="home-bottom"):
+            recent = DataTable(id="recent", cursor_type="row")
+            recent.border_title = "Recent sessions"
+            yield recent
+            with Vertical(id="trend-slot"):
+                yield Label("loading…")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        app = self.app
+        s = app.settings
+        self.query_one("#home-head", Label).update(
+            f"mlsd · ML system design mock interviews · {s.minutes:g}-minute sessions · "
+            f"interviewer: {s.backend} ({s.backend_reason})")
+        cases = self.query_one("#cases", DataTable)
+        cases.add_column("Case", key="title")
+        cases.add_column("Prompt", key="prompt")
+        cases.add_column("Source", key="source")
+        for case in app.catalog.cases:
+            source = f"{case.source} (yours)" if case.user else case.source
+            cases.add_row(case.title, clip(case.summary, PROMPT_WIDTH), source, key=case.id)
+        recent = self.query_one("#recent", DataTable)
+        for key, title in (("id", "#"), ("date", "Date"), ("case", "Case"), ("score", "Score"), ("status", "Status")):
+            recent.add_column(title, key=key)
+        cases.focus()
+
+    def on_screen_resume(self) -> None:
+        self.reload()  # on first show too, and after a session, a delete or a report
+
+    def reload(self) -> None:
+        in_thread(self, self.app.settings.db_path, summaries, self.show, name="home")
+
+    async def show(self, items: list[SessionSummary]) -> None:
+        self.items, self.recent = items, items[:RECENT]
+        recent = self.query_one("#recent", DataTable)
+        recent.clear()
+        for s in self.recent:
+            r = s.row
+            recent.add_row(r.id, r.started[5:16].replace("T", " "), r.case_id,
+                           "-" if s.overall is None else f"{s.overall:.0f}", r.status.replace("_", " "), key=str(r.id))
+        if not items:
+            recent.border_subtitle = "none yet"
+        slot = self.query_one("#trend-slot")
+        await slot.remove_children()
+        await slot.mount(Trend(category_trend(items), load_rubric()))
+
+    # ------------------------------------------------------------------ actions
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        if event.data_table.id == "cases":
+            self.app.start_practice(str(event.row_key.value))
+        else:
+            self.app.open_report(int(event.row_key.value))
+
+    def _row(self, table_id: str) -> str | None:
+        table = self.query_one(f"#{table_id}", DataTable)
+        if not table.row_count:
+            return None
+        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+
+    def action_start(self) -> None:
+        case_id = self._row("cases")
+        if case_id:
+            self.app.start_practice(case_id)
+
+    def action_resume(self) -> None:
+        unfinished = next((s for s in self.items if s.resumable), None)
+        if unfinished is None:
+            self.notify("No unfinished session to resume.", timeout=3)
+            return
+        self.app.resume_practice(unfinished.row.id)
+
+    def _recent_id(self) -> int | None:
+        key = self._row("recent")
+        if key is None:
+            self.notify("No sessions yet: start one with Enter on a case.", timeout=3)
+        return int(key) if key else None
+
+    def action_report(self) -> None:
+        if (sid := self._recent_id()) is not None:
+            self.app.open_report(sid)
+
+    def action_replay(self) -> None:
+        if (sid := self._recent_id()) is not None:
+            self.app.open_replay(sid)
+
+    def action_history(self) -> None:
+        self.app.open_history()

@@ -1,0 +1,157 @@
+"""A saved session, turn by turn: the transcript revealed up to the current turn with phase
+bands, the criteria covered by then, and the diagram as it stood."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Label, Static, TextArea
+
+from interviewer.plan import Plan
+from rubric.model import load_rubric
+from rubric.report import MARK
+from rubric.timeline import Covered, covered_by_turn, diagram_at
+from rubric.transcript import Transcript
+from sessions.store import SessionRow, Store
+from tui.db import in_thread
+from tui.widgets.chat import ChatLog
+from tui.widgets.fmt import stamp
+
+
+@dataclass
+class ReplayData:
+    row: SessionRow
+    transcript: Transcript
+    diagrams: list[tuple[int, str]]
+    covered: list[dict[str, Covered]]
+    plan: Plan
+
+
+class ReplayScreen(Screen):
+    BINDINGS = [
+        Binding("right,n,space", "step(1)", "Next turn", priority=True),
+        Binding("left,p", "step(-1)", "Previous", priority=True),
+        Binding("right_square_bracket", "phase(1)", "Next phase"),
+        Binding("left_square_bracket", "phase(-1)", "Prev phase"),
+        Binding("home", "go(1)", "First", show=False),
+        Binding("end", "go(0)", "Last"),
+        Binding("o", "report", "Report"),
+        Binding("escape,q", "back", "Back"),
+    ]
+
+    def __init__(self, session_id: int, turn: int | None = None) -> None:
+        super().__init__()
+        self.session_id = session_id
+        self.start_turn = turn
+        self.data: ReplayData | None = None
+        self.at = 0  # turns shown
+        self.rubric = load_rubric()
+
+    def compose(self) -> ComposeResult:
+        yield Label(f"Replay of session {self.session_id}: loading…", id="replay-head")
+        with Horizontal(id="replay-body"):
+            yield ChatLog(id="replay-chat")
+            with Vertical(id="replay-side"):
+                yield Static("", id="so-far")
+                diagram = TextArea("", id="replay-diagram", read_only=True, soft_wrap=False)
+                diagram.border_title = "Diagram"
+                yield diagram
+        yield Footer()
+
+    def on_mount(self) -> None:
+        cases = self.app.catalog
+        rubric = self.rubric
+
+        def load(store: Store) -> ReplayData:
+            row = store.session(self.session_id)
+            transcript = store.transcript(row.id)
+            diagrams = store.diagrams(row.id)
+            plan = Plan.scaled(row.minutes)
+            covered = covered_by_turn(transcript, cases.get(row.case_id), rubric, plan.phase_id_at, diagrams)
+            return ReplayData(row, transcript, diagrams, covered, plan)
+
+        in_thread(self, self.app.settings.db_path, load, self.show, name="replay")
+
+    async def show(self, data: ReplayData) -> None:
+        self.data = data
+        total = len(data.transcript.turns)
+        target = self.start_turn if self.start_turn else min(total, 1)
+        await self.go_to(max(0, min(total, target)))
+
+    # ------------------------------------------------------------------ moving
+    def _phase(self, n: int) -> str:
+        turn = self.data.transcript.turns[n - 1]
+        return turn.phase or self.data.plan.phase_id_at(turn.elapsed)
+
+    async def go_to(self, n: int) -> None:
+        chat = self.query_one(ChatLog)
+        if n < self.at or self.at == 0:
+            await chat.remove_children()
+            self.at = 0
+            row = self.data.row
+            await chat.add_case(row.case_title or row.case_id, f"Session {row.id}, {row.started[:16].replace('T', ' ')}")
+        for i in range(self.at + 1, n + 1):
+            if i == 1 or self._phase(i) != self._phase(i - 1):
+                phase = self.data.plan.phase(self._phase(i))
+                await chat.add_divider(f"{phase.title} {stamp(phase.start)}–{stamp(phase.end)}")
+            turn = self.data.transcript.turns[i - 1]
+            message = await chat.add_message(turn.speaker, turn.elapsed, turn.text)
+            message.add_class(f"-phase-{self._phase(i)}")
+        self.at = n
+        for m in chat.query(".message"):
+            m.remove_class("-current")
+        messages = list(chat.query(".message"))
+        if messages:
+            messages[-1].add_class("-current")
+            chat.scroll_end(animate=False)
+        self._side()
+
+    def _side(self) -> None:
+        data, n = self.data, self.at
+        total = len(data.transcript.turns)
+        turn = data.transcript.turns[n - 1] if n else None
+        when = f" · {stamp(turn.elapsed)} · {data.plan.phase(self._phase(n)).title}" if turn else ""
+        self.query_one("#replay-head", Label).update(
+            f"Replay · {data.row.case_title or data.row.case_id} · session {data.row.id} · turn {n}/{total}{when}")
+        covered = data.covered[n - 1] if n else {}
+        names = {c.id: c.name for c in self.rubric.criteria}
+        lines = [f"[b]Covered by turn {n}[/b]: {len(covered)} of {len(names)}"]
+        for cid, c in covered.items():
+            where = "diagram" if c.turn is None else f"turn {c.turn}"
+            probe = ", probed" if c.prompted else ""
+            lines.append(f"{MARK[c.status]} {names.get(cid, cid)} [dim]({where}{probe})[/dim]")
+        self.query_one("#so-far", Static).update("\n".join(lines))
+        text = diagram_at(data.diagrams, turn.elapsed if turn else 0, data.transcript.diagram if not data.diagrams else "")
+        area = self.query_one("#replay-diagram", TextArea)
+        area.text = text
+        area.border_title = f"Diagram at {stamp(turn.elapsed)}" if turn else "Diagram"
+
+    # ------------------------------------------------------------------ actions
+    async def action_step(self, delta: int) -> None:
+        if self.data is not None:
+            await self.go_to(max(0, min(len(self.data.transcript.turns), self.at + delta)))
+
+    async def action_go(self, n: int) -> None:
+        if self.data is not None:
+            await self.go_to(n or len(self.data.transcript.turns))
+
+    async def action_phase(self, delta: int) -> None:
+        """To the first turn of the next (or this/previous) phase."""
+        if self.data is None or not self.data.transcript.turns:
+            return
+        total = len(self.data.transcript.turns)
+        starts = [i for i in range(1, total + 1) if i == 1 or self._phase(i) != self._phase(i - 1)]
+        if delta > 0:
+            target = next((i for i in starts if i > self.at), total)
+        else:
+            target = next((i for i in reversed(starts) if i < self.at), 1)
+        await self.go_to(target)
+
+    def action_report(self) -> None:
+        self.app.open_report(self.session_id)
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

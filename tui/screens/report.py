@@ -1,0 +1,161 @@
+"""The debrief: overall score, the six weighted categories, each criterion with its quote
+and how it came up, the common mistakes made, and exports to Markdown, HTML and JSON."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Digits, Footer, Label, Static
+
+from rubric.model import load_rubric
+from rubric.report import MARK, render_report
+from sessions.reporting import SessionReport, session_report
+from tui.db import in_thread
+from tui.widgets.score_bars import ScoreBars
+from tui.widgets.fmt import clip, stamp
+
+HOW = {True: "after a probe", False: "unprompted"}
+EXPORTS = {"md": "Markdown", "html": "HTML", "json": "JSON"}
+NAME_WIDTH = 34
+
+
+class ReportScreen(Screen):
+    BINDINGS = [
+        Binding("enter", "jump", "Go to turn", tooltip="Replay the session at the turn of the selected criterion"),
+        Binding("r", "replay", "Replay"),
+        Binding("m", "export('md')", "Markdown"),
+        Binding("h", "export('html')", "HTML"),
+        Binding("j", "export('json')", "JSON"),
+        Binding("escape,q", "back", "Back"),
+    ]
+
+    def __init__(self, session_id: int) -> None:
+        super().__init__()
+        self.session_id = session_id
+        self.result: SessionReport | None = None
+        self.rubric = load_rubric()
+
+    def compose(self) -> ComposeResult:
+        yield Label(f"Session {self.session_id}: scoring…", id="report-head")
+        with Horizontal(id="score-top"):
+            with Vertical(id="overall-box"):
+                yield Digits("--", id="overall")
+                yield Label("overall / 100", id="overall-label")
+                yield Label("", id="other-scorers")
+            yield Static("", id="bars-slot")
+        table = DataTable(id="criteria", cursor_type="row", zebra_stripes=True)
+        table.border_subtitle = "Enter: go to the turn"
+        yield table
+        yield Static("", id="detail")
+        yield Static("", id="mistakes")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_column("", key="mark", width=1)
+        table.add_column("Criterion", key="name", width=NAME_WIDTH)
+        table.add_column("How", key="how", width=13)
+        table.add_column("Turn", key="turn", width=8)
+        table.add_column("Quote", key="quote")
+        table.focus()
+        cases = self.app.catalog
+        in_thread(self, self.app.settings.db_path, lambda store: session_report(store, self.session_id, cases.get),
+                  self.show, name="report")
+
+    def show(self, result: SessionReport) -> None:
+        self.result = result
+        d, row = result.data, result.row
+        report = d.report
+        self.query_one("#report-head", Label).update(
+            f"{d.title} · session {row.id} · {row.started[:16].replace('T', ' ')} · {row.minutes:g} min · "
+            f"{d.meta['interviewer']} · {row.status.replace('_', ' ')}")
+        self.query_one("#overall", Digits).update(f"{report.overall:.0f}")
+        others = " · ".join(f"{o.scorer} scorer: {o.overall:.0f}" for o in d.others or [])
+        self.query_one("#other-scorers", Label).update(others)
+        self.query_one("#bars-slot", Static).remove()
+        self.query_one("#score-top").mount(ScoreBars(report, self.rubric, id="bars"))
+        names = {c.id: c.name for c in self.rubric.criteria}
+        turns = dict(d.transcript.numbered())
+        theme = self.app.current_theme
+        styles = {"met": f"bold {theme.success}", "partial": f"bold {theme.warning}", "missed": f"bold {theme.error}",
+                  "n/a": "dim"}
+        table = self.query_one(DataTable)
+        for cid, cat in report.categories.items():
+            for c in cat.criteria:
+                where = "diagram" if c.quote and c.turn is None else (
+                    f"{c.turn} {stamp(turns[c.turn].elapsed)}" if c.turn in turns else "")
+                how = HOW[c.prompted] if c.status in ("met", "partial") else ""
+                table.add_row(Text(MARK[c.status], style=styles[c.status]), clip(names.get(c.id, c.id), NAME_WIDTH),
+                              how, where, clip((c.quote or "").replace("\n", " "), 60), key=c.id)
+        self._detail()
+        lines = [f"• [b]{m.title}[/b]: {m.why}" for m in result.mistakes]
+        self.query_one("#mistakes", Static).update(
+            "[b]Common mistakes in this session[/b]\n" + "\n".join(lines) if lines else "No common mistakes found.")
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._detail()
+
+    def _detail(self) -> None:
+        """The highlighted criterion in full: its category, how it came up, the whole quote."""
+        if self.result is None:
+            return
+        report = self.result.data.report
+        cid = self._selected()
+        c = report.criterion(cid or "")
+        if c is None:
+            return
+        criterion = self.rubric.criterion(c.id)
+        category = next(cat.name for cat in self.rubric.categories if cat.id == criterion.category)
+        how = f", {HOW[c.prompted]}" if c.status in ("met", "partial") else ""
+        status = {"met": "met", "partial": "partly met", "missed": "missed", "n/a": "not applicable"}[c.status]
+        quote = f"\n“{c.quote}”" if c.quote else ""
+        self.query_one("#detail", Static).update(Text(f"{criterion.name} ({category}): {status}{how}{quote}"))
+
+    # ------------------------------------------------------------------ actions
+    def _selected(self) -> str | None:
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return None
+        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+
+    def action_jump(self) -> None:
+        if self.result is None:
+            return
+        c = self.result.data.report.criterion(self._selected() or "")
+        if c is None or c.turn is None:
+            self.notify("This criterion has no turn to go to.", timeout=3)
+            return
+        self.app.open_replay(self.session_id, turn=c.turn)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self.action_jump()
+
+    def action_replay(self) -> None:
+        self.app.open_replay(self.session_id)
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_export(self, fmt: str) -> None:
+        if self.result is None:
+            return
+        result = self.result
+        path = Path(self.app.settings.export_dir) / f"mlsd-session-{self.session_id}.{fmt}"
+
+        def write() -> None:
+            try:
+                text = render_report(result.data, fmt, self.rubric, phase_at=result.plan.phase_id_at)
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(text, encoding="utf-8")
+            except OSError as exc:
+                self.app.call_from_thread(self.notify, f"{path}: cannot write: {exc.strerror or exc}",
+                                          severity="error", timeout=10)
+                return
+            self.app.call_from_thread(self.notify, f"{EXPORTS[fmt]} report written to {path}", timeout=6)
+
+        self.run_worker(write, thread=True, name=f"export-{fmt}", group="export")
+

@@ -1,0 +1,32 @@
+"""The session clock as mm:ss left, warning in the last minute of a phase or of the session."""
+from __future__ import annotations
+
+from textual.reactive import reactive
+from textual.widgets import Static
+
+from interviewer.plan import Plan
+from tui.widgets.fmt import stamp
+
+WARN_SECONDS = 60
+
+
+class Countdown(Static):
+    elapsed: reactive[float] = reactive(0.0)
+    paused: reactive[bool] = reactive(False)
+
+    def __init__(self, plan: Plan, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.plan = plan
+
+    def render(self) -> str:
+        left = self.plan.total - self.elapsed
+        if self.paused:
+            return f"⏸ {stamp(left)} left"
+        return f"{stamp(left)} left"
+
+    def watch_elapsed(self, elapsed: float) -> None:
+        phase = self.plan.phase_at(elapsed)
+        in_phase_left = phase.end - elapsed
+        session_left = self.plan.total - elapsed
+        self.set_class(session_left <= WARN_SECONDS, "-session-ending")
+        self.set_class(in_phase_left <= WARN_SECONDS and session_left > WARN_SECONDS, "-phase-ending")

@@ -1,0 +1,31 @@
+"""The six weighted categories as horizontal bars, one line each."""
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widget import Widget
+
+from rubric.model import Rubric
+from rubric.score import ScoreReport
+
+
+class ScoreBars(Widget):
+    COMPONENT_CLASSES = {"score-bars--filled", "score-bars--empty", "score-bars--name"}
+
+    def __init__(self, report: ScoreReport, rubric: Rubric, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.report, self.rubric = report, rubric
+
+    def render(self) -> Text:
+        names = {c.id: c.name for c in self.rubric.categories}
+        width = max(10, min(30, self.size.width - 30))
+        out = Text(no_wrap=True, overflow="crop")
+        for n, (cid, cat) in enumerate(self.report.categories.items()):
+            filled = round(cat.score / 100 * width)
+            if n:
+                out.append("\n")
+            out.append(f"{names.get(cid, cid):<19}", style=self.get_component_rich_style("score-bars--name"))
+            out.append(f"{cat.weight:>3}%  ")
+            out.append("█" * filled, style=self.get_component_rich_style("score-bars--filled"))
+            out.append("░" * (width - filled), style=self.get_component_rich_style("score-bars--empty"))
+            out.append(f" {cat.score:>3.0f}")
+        return out
