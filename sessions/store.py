@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -15,6 +16,9 @@ from pydantic import BaseModel
 from rubric.score import ScoreReport
 from rubric.transcript import Transcript, Turn
 from sessions import migrations
+
+
+OPEN_TIMEOUT = 5.0  # seconds to wait for another process holding the database
 
 
 class StoreError(Exception):
@@ -46,22 +50,36 @@ class Store:
         self.path = Path(path)
         with self._errors("open"):
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(self.path, timeout=5.0)
-            self.db = sqlite_utils.Database(conn)
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
-            if version > migrations.VERSION:
-                raise StoreError(
-                    f"{self.path}: database schema v{version} is newer than this mlsd knows (v{migrations.VERSION}); upgrade mlsd"
-                )
-            conn.execute("PRAGMA foreign_keys = ON")
-            if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-                conn.execute("PRAGMA journal_mode = WAL")
-            # FULL: a committed turn survives a power cut, not only a killed process.
-            conn.execute("PRAGMA synchronous = FULL")
-            try:
-                migrations.migrate(conn, version)
-            except migrations.ForeignDatabase:
-                raise StoreError(f"{self.path}: not an mlsd database (it has other tables)") from None
+            deadline = time.monotonic() + OPEN_TIMEOUT
+            while True:
+                try:
+                    self._open()
+                    break
+                except sqlite3.OperationalError as exc:
+                    # Switching to WAL or migrating needs a moment alone with a new file;
+                    # another connection opening it at the same time is worth waiting for.
+                    if "locked" not in str(exc) or time.monotonic() > deadline:
+                        raise
+                    self.db.conn.close()
+                    time.sleep(0.05)
+
+    def _open(self) -> None:
+        conn = sqlite3.connect(self.path, timeout=OPEN_TIMEOUT)
+        self.db = sqlite_utils.Database(conn)
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > migrations.VERSION:
+            raise StoreError(
+                f"{self.path}: database schema v{version} is newer than this mlsd knows (v{migrations.VERSION}); upgrade mlsd"
+            )
+        conn.execute("PRAGMA foreign_keys = ON")
+        if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            conn.execute("PRAGMA journal_mode = WAL")
+        # FULL: a committed turn survives a power cut, not only a killed process.
+        conn.execute("PRAGMA synchronous = FULL")
+        try:
+            migrations.migrate(conn, version)
+        except migrations.ForeignDatabase:
+            raise StoreError(f"{self.path}: not an mlsd database (it has other tables)") from None
 
     @contextmanager
     def _errors(self, doing: str) -> Iterator[None]:

@@ -8,6 +8,7 @@ from interviewer.clock import FakeClock
 from interviewer.context import Interviewer
 from prompts.loader import load_cases
 from rubric.model import load_rubric
+from rubric.offline_scorer import score_transcript
 from sessions.store import Store
 from tests.conftest import transcript
 from tui.app import MlsdApp, Start
@@ -62,3 +63,13 @@ def stored_session(store: Store, name: str, started: str, status: str = "complet
 
 def db(app: MlsdApp) -> Store:
     return Store(app.settings.db_path)
+
+
+def seed(app, scored: bool = True) -> None:
+    """Three finished sessions (scored when `scored`) and one unfinished."""
+    store = db(app)
+    for name, date in zip(("delivery-time.weak", "payment-fraud.medium", "delivery-time.strong"), FIXED_DATES):
+        sid = stored_session(store, name, date)
+        if scored:
+            store.save_score(sid, score_transcript(store.transcript(sid), app.catalog.get(store.session(sid).case_id)))
+    stored_session(store, "product-recs.medium", "2026-11-24T12:00:00+00:00", status="active", upto=6)

@@ -3,9 +3,7 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
-import pytest
 
 from tests.conftest import DATA
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import partial
 
 from textual.app import App, SystemCommand
+from textual.binding import Binding
 from textual.screen import Screen
 
 from interviewer.clock import Clock, SessionClock
@@ -127,6 +128,6 @@ class MlsdApp(App):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         for binding in getattr(screen, "BINDINGS", []):
-            if binding.description:
+            if isinstance(binding, Binding) and binding.description:
                 yield SystemCommand(binding.description, binding.tooltip or binding.description,
-                                    partial(screen.run_action, binding.action))
+                                    partial(self.call_next, screen.run_action, binding.action))

@@ -2,6 +2,8 @@
 category over time."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -15,7 +17,13 @@ from tui.widgets.fmt import clip
 from tui.widgets.trend import Trend
 
 RECENT = 6
-PROMPT_WIDTH = 48
+
+
+def _score_cell(s: SessionSummary) -> str:
+    if s.resumable:
+        return "open (u)"
+    score = "-" if s.overall is None else f"{s.overall:.0f}"
+    return f"{score} early" if s.row.status == "ended_early" else score
 
 
 
@@ -51,19 +59,33 @@ class HomeScreen(Screen):
         app = self.app
         s = app.settings
         self.query_one("#home-head", Label).update(
-            f"mlsd · ML system design mock interviews · {s.minutes:g}-minute sessions · "
-            f"interviewer: {s.backend} ({s.backend_reason})")
-        cases = self.query_one("#cases", DataTable)
-        cases.add_column("Case", key="title")
-        cases.add_column("Prompt", key="prompt")
-        cases.add_column("Source", key="source")
-        for case in app.catalog.cases:
-            source = f"{case.source} (yours)" if case.user else case.source
-            cases.add_row(case.title, clip(case.summary, PROMPT_WIDTH), source, key=case.id)
+            f"mlsd · {s.minutes:g}-minute mock interviews · interviewer: {s.backend} ({s.backend_reason})")
         recent = self.query_one("#recent", DataTable)
-        for key, title in (("id", "#"), ("date", "Date"), ("case", "Case"), ("score", "Score"), ("status", "Status")):
+        for key, title in (("id", "#"), ("date", "Date"), ("case", "Case"), ("score", "Score")):
             recent.add_column(title, key=key)
-        cases.focus()
+        self._fill_cases()
+        self.query_one("#cases", DataTable).focus()
+
+    def on_resize(self) -> None:
+        self._fill_cases()
+
+    def _fill_cases(self) -> None:
+        """Prompts are cut to what the terminal's width leaves beside the title and source."""
+        cases = self.query_one("#cases", DataTable)
+        keep = cases.cursor_row
+        cases.clear(columns=True)
+        catalog = self.app.catalog.cases
+        sources = [f"{Path(c.source).name} (yours)" if c.user else Path(c.source).name for c in catalog]
+        title_w = max((len(c.title) for c in catalog), default=10)
+        source_w = max((len(x) for x in sources), default=6)
+        prompt_w = max(12, self.app.size.width - title_w - source_w - 12)
+        cases.add_column("Case", key="title", width=title_w)
+        cases.add_column("Prompt", key="prompt", width=prompt_w)
+        cases.add_column("Source", key="source", width=source_w)
+        for case, source in zip(catalog, sources):
+            cases.add_row(case.title, clip(case.summary, prompt_w), source, key=case.id)
+        if catalog:
+            cases.move_cursor(row=min(keep, len(catalog) - 1))
 
     def on_screen_resume(self) -> None:
         self.reload()  # on first show too, and after a session, a delete or a report
@@ -77,8 +99,7 @@ class HomeScreen(Screen):
         recent.clear()
         for s in self.recent:
             r = s.row
-            recent.add_row(r.id, r.started[5:16].replace("T", " "), r.case_id,
-                           "-" if s.overall is None else f"{s.overall:.0f}", r.status.replace("_", " "), key=str(r.id))
+            recent.add_row(r.id, r.started[5:16].replace("T", " "), clip(r.case_id, 14), _score_cell(s), key=str(r.id))
         if not items:
             recent.border_subtitle = "none yet"
         slot = self.query_one("#trend-slot")

@@ -36,8 +36,8 @@ class ReplayScreen(Screen):
         Binding("left,p", "step(-1)", "Previous", priority=True),
         Binding("right_square_bracket", "phase(1)", "Next phase"),
         Binding("left_square_bracket", "phase(-1)", "Prev phase"),
-        Binding("home", "go(1)", "First", show=False),
-        Binding("end", "go(0)", "Last"),
+        Binding("home", "go(1)", "First", show=False, priority=True),
+        Binding("end", "go(0)", "Last", priority=True),
         Binding("o", "report", "Report"),
         Binding("escape,q", "back", "Back"),
     ]

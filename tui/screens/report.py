@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Digits, Footer, Label, Static
+from textual.widgets import DataTable, Digits, Footer, Label, Static, TabbedContent, TabPane
 
 from rubric.model import load_rubric
 from rubric.report import MARK, render_report
@@ -18,14 +18,14 @@ from tui.db import in_thread
 from tui.widgets.score_bars import ScoreBars
 from tui.widgets.fmt import clip, stamp
 
-HOW = {True: "after a probe", False: "unprompted"}
+HOW = {True: "after probe", False: "unprompted"}
 EXPORTS = {"md": "Markdown", "html": "HTML", "json": "JSON"}
-NAME_WIDTH = 34
 
 
 class ReportScreen(Screen):
     BINDINGS = [
         Binding("enter", "jump", "Go to turn", tooltip="Replay the session at the turn of the selected criterion"),
+        Binding("t", "switch_tab", "Criteria ⇄ mistakes"),
         Binding("r", "replay", "Replay"),
         Binding("m", "export('md')", "Markdown"),
         Binding("h", "export('html')", "HTML"),
@@ -47,26 +47,35 @@ class ReportScreen(Screen):
                 yield Label("overall / 100", id="overall-label")
                 yield Label("", id="other-scorers")
             yield Static("", id="bars-slot")
-        table = DataTable(id="criteria", cursor_type="row", zebra_stripes=True)
-        table.border_subtitle = "Enter: go to the turn"
-        yield table
-        yield Static("", id="detail")
-        yield Static("", id="mistakes")
+        with TabbedContent(id="tabs"):
+            with TabPane("Criteria", id="tab-criteria"):
+                table = DataTable(id="criteria", cursor_type="row", zebra_stripes=True)
+                table.border_subtitle = "Enter: go to the turn"
+                self._columns(table)
+                yield table
+                yield Static("", id="detail")
+            with TabPane("Common mistakes", id="tab-mistakes"):
+                yield Static("", id="mistakes")
         yield Footer()
 
-    def on_mount(self) -> None:
-        table = self.query_one(DataTable)
+    def _columns(self, table: DataTable) -> None:
         table.add_column("", key="mark", width=1)
-        table.add_column("Criterion", key="name", width=NAME_WIDTH)
-        table.add_column("How", key="how", width=13)
+        name_width, quote_width = self._widths()
+        table.add_column("Criterion", key="name", width=name_width)
+        table.add_column("How", key="how", width=11)
         table.add_column("Turn", key="turn", width=8)
-        table.add_column("Quote", key="quote")
-        table.focus()
+        # The quote gets what is left of the width; the detail line below shows it whole.
+        table.add_column("Quote", key="quote", width=quote_width)
+
+    def on_mount(self) -> None:
         cases = self.app.catalog
         in_thread(self, self.app.settings.db_path, lambda store: session_report(store, self.session_id, cases.get),
                   self.show, name="report")
 
     def show(self, result: SessionReport) -> None:
+        if not self.query(DataTable):  # its tab pane mounts a moment after the screen
+            self.call_after_refresh(self.show, result)
+            return
         self.result = result
         d, row = result.data, result.row
         report = d.report
@@ -79,6 +88,7 @@ class ReportScreen(Screen):
         self.query_one("#bars-slot", Static).remove()
         self.query_one("#score-top").mount(ScoreBars(report, self.rubric, id="bars"))
         names = {c.id: c.name for c in self.rubric.criteria}
+        name_width, quote_width = self._widths()
         turns = dict(d.transcript.numbered())
         theme = self.app.current_theme
         styles = {"met": f"bold {theme.success}", "partial": f"bold {theme.warning}", "missed": f"bold {theme.error}",
@@ -89,12 +99,20 @@ class ReportScreen(Screen):
                 where = "diagram" if c.quote and c.turn is None else (
                     f"{c.turn} {stamp(turns[c.turn].elapsed)}" if c.turn in turns else "")
                 how = HOW[c.prompted] if c.status in ("met", "partial") else ""
-                table.add_row(Text(MARK[c.status], style=styles[c.status]), clip(names.get(c.id, c.id), NAME_WIDTH),
-                              how, where, clip((c.quote or "").replace("\n", " "), 60), key=c.id)
+                table.add_row(Text(MARK[c.status], style=styles[c.status]), clip(names.get(c.id, c.id), name_width),
+                              how, where, clip((c.quote or "").replace("\n", " "), quote_width), key=c.id)
         self._detail()
+        table.focus()
         lines = [f"• [b]{m.title}[/b]: {m.why}" for m in result.mistakes]
-        self.query_one("#mistakes", Static).update(
-            "[b]Common mistakes in this session[/b]\n" + "\n".join(lines) if lines else "No common mistakes found.")
+        self.query_one("#mistakes", Static).update("\n".join(lines) if lines else "None of the common mistakes: well done.")
+        self.query_one(TabbedContent).get_tab("tab-mistakes").label = f"Common mistakes ({len(lines)})"
+
+    def _widths(self) -> tuple[int, int]:
+        """Criterion and quote columns share what the terminal's width leaves: the border,
+        scrollbar, cell padding and the fixed columns take 34."""
+        left = max(40, self.app.size.width - 34)
+        name = min(40, max(22, round(left * 0.55)))
+        return name, left - name
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self._detail()
@@ -133,6 +151,12 @@ class ReportScreen(Screen):
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self.action_jump()
+
+    def action_switch_tab(self) -> None:
+        tabs = self.query_one(TabbedContent)
+        tabs.active = "tab-mistakes" if tabs.active == "tab-criteria" else "tab-criteria"
+        if tabs.active == "tab-criteria":
+            self.query_one(DataTable).focus()
 
     def action_replay(self) -> None:
         self.app.open_replay(self.session_id)

@@ -12,7 +12,7 @@ WARN_SECONDS = 60
 
 class Countdown(Static):
     elapsed: reactive[float] = reactive(0.0)
-    paused: reactive[bool] = reactive(False)
+    paused: reactive[bool] = reactive(False, layout=True)
 
     def __init__(self, plan: Plan, **kwargs) -> None:
         super().__init__(**kwargs)

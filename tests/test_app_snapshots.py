@@ -1,0 +1,77 @@
+"""How the screens look, as SVG snapshots at 100x32 and 80x24 (pytest-textual-snapshot).
+Regenerate after an intended change with: pytest tests/test_app_snapshots.py --snapshot-update"""
+from __future__ import annotations
+
+import pytest
+
+from tests.app_helpers import make_app, seed, until
+from tui.app import Start
+from tui.screens.practice import PracticeScreen
+from tui.screens.replay import ReplayScreen
+from tui.screens.report import ReportScreen
+from tui.widgets.answer_box import AnswerBox
+
+SIZES = pytest.mark.parametrize("size", [(100, 32), (80, 24)], ids=["100x32", "80x24"])
+
+
+@SIZES
+def test_home(snap_compare, size):
+    app, _ = make_app()
+    seed(app)
+
+    async def ready(pilot):
+        await until(pilot, lambda: app.screen.recent)
+        await pilot.pause(0.1)
+
+    assert snap_compare(app, terminal_size=size, run_before=ready)
+
+
+@SIZES
+def test_practice_mid_session(snap_compare, size):
+    app, clock = make_app(Start("practice", case_id="delivery-time", seed=1))
+
+    async def say(pilot, text: str, at: int) -> None:
+        screen = app.screen
+        clock.set(at)
+        before = len(screen.query(".message"))
+        screen.query_one(AnswerBox).insert(text)
+        await pilot.press("enter")
+        await until(pilot, lambda: not screen.busy and len(screen.query(".message")) >= before + 2)
+
+    async def ready(pilot):
+        await until(pilot, lambda: isinstance(app.screen, PracticeScreen) and app.screen.session_id and
+                    not app.screen.busy)
+        await say(pilot, "How many orders a day, and what latency budget do we have?", 40)
+        await say(pilot, "I assume the business metric is late orders; we regress minutes to delivery.", 330)
+        await say(pilot, "Features: restaurant prep time history, courier location, traffic, weather.", 700)
+        await pilot.press("f2", *"app -> eta api -> model", "f2")
+        clock.set(754)
+        await pilot.press(*"Point-in-time")
+        await pilot.pause(0.3)
+
+    assert snap_compare(app, terminal_size=size, run_before=ready)
+
+
+@SIZES
+def test_report(snap_compare, size):
+    app, _ = make_app(Start("report", session_id=2))
+    seed(app)
+
+    async def ready(pilot):
+        await until(pilot, lambda: isinstance(app.screen, ReportScreen) and app.screen.result is not None)
+        await pilot.pause(0.1)
+
+    assert snap_compare(app, terminal_size=size, run_before=ready)
+
+
+@SIZES
+def test_replay(snap_compare, size):
+    app, _ = make_app(Start("replay", session_id=3))
+    seed(app)
+
+    async def ready(pilot):
+        await until(pilot, lambda: isinstance(app.screen, ReplayScreen) and app.screen.at)
+        await pilot.press("right_square_bracket", "right_square_bracket", "right")
+        await pilot.pause(0.1)
+
+    assert snap_compare(app, terminal_size=size, run_before=ready)

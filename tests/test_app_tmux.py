@@ -1,0 +1,76 @@
+"""End to end in a real terminal: `mlsd practice --minutes 1` in tmux, answers typed with
+send-keys, the screen read with capture-pane until the score report shows."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+from sessions.store import Store
+
+pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="needs tmux")
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class Terminal:
+    def __init__(self, command: str, env: dict[str, str], width: int = 100, height: int = 32):
+        self.name = f"mlsd-{uuid.uuid4().hex[:8]}"
+        self.env = env
+        exports = " ".join(f"{k}={v}" for k, v in env.items())
+        subprocess.run(["tmux", "new-session", "-d", "-s", self.name, "-x", str(width), "-y", str(height),
+                        f"cd {ROOT} && env {exports} {command}; sleep 30"], check=True)
+
+    def keys(self, *keys: str) -> None:
+        subprocess.run(["tmux", "send-keys", "-t", self.name, *keys], check=True)
+
+    def type(self, text: str) -> None:
+        subprocess.run(["tmux", "send-keys", "-t", self.name, "-l", text], check=True)
+
+    def screen(self) -> str:
+        return subprocess.run(["tmux", "capture-pane", "-p", "-t", self.name], check=True,
+                              capture_output=True, text=True).stdout
+
+    def wait_for(self, text: str, seconds: float) -> str:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if text in screen:
+                return screen
+            time.sleep(0.2)
+        raise AssertionError(f"{text!r} not on screen after {seconds}s:\n{self.screen()}")
+
+    def close(self) -> None:
+        subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True)
+
+
+def test_a_one_minute_session_in_a_real_terminal_ends_in_the_score_report(tmp_path):
+    home = tmp_path / "home"
+    env = {"MLSD_HOME": str(home), "TERM": "xterm-256color", "PYTHONPATH": str(ROOT)}
+    term = Terminal(f"{sys.executable} -m tui practice --case delivery-time --minutes 1", env)
+    try:
+        term.wait_for("Your answer", 20)
+        term.wait_for("· your turn", 10)
+        term.type("How many orders per day, and what is the latency budget?")
+        term.keys("Enter")
+        screen = term.wait_for("5 million orders a day", 10)
+        assert "left" in screen and "Clarify" in screen
+        term.type("New restaurants with no history start from the city median prep time.")
+        term.keys("Enter")
+        term.wait_for("You · 00:", 5)
+        # The clock runs out on its own: the session ends and the report opens.
+        term.wait_for("overall / 100", 75)
+        screen = term.wait_for("Data and features", 10)
+        assert "Criteria" in screen and "Addresses cold start" in screen
+    finally:
+        term.close()
+    store = Store(home / "mlsd.db")
+    row = store.sessions()[0]
+    assert row.status == "completed"
+    assert store.scores(row.id)["offline"].criterion("cold_start").status == "met"
+    assert os.path.getsize(home / "mlsd.db") > 0
