@@ -236,3 +236,37 @@ async def test_the_clock_ticks_and_the_input_works_while_the_interviewer_thinks(
         release.set()
         await until(pilot, lambda: not screen.busy)
         assert "5 million" in [m.text for m in screen.query(".message")][-1]
+
+
+async def test_keys_typed_right_after_enter_start_the_next_answer():
+    app, clock = make_app(Start("practice", case_id="delivery-time", seed=1))
+    async with app.run_test() as pilot:
+        screen = app.screen
+        await until(pilot, lambda: screen.session_id and not screen.busy)
+        await pilot.press(*"How many orders?", "enter", *"next")
+        await until(pilot, lambda: not screen.busy and len(screen.query(".message")) == 3)
+        assert screen.query_one(AnswerBox).text == "next"
+    assert db(app).turns(1)[1].text == "How many orders?"
+
+
+async def test_an_answer_the_store_refused_goes_back_to_the_box(monkeypatch):
+    from sessions.store import Store, StoreError
+
+    app, clock = make_app(Start("practice", case_id="delivery-time", seed=1))
+    async with app.run_test() as pilot:
+        screen = app.screen
+        await until(pilot, lambda: screen.session_id and not screen.busy)
+
+        def disk_full(self, session_id, turn):
+            raise StoreError(f"{self.path}: cannot save the turn: the disk is full; free some space, nothing stored so far is lost")
+
+        monkeypatch.setattr(Store, "add_turn", disk_full)
+        await pilot.press(*"An answer worth keeping", "enter")
+        await until(pilot, lambda: not screen.busy and screen.query_one(AnswerBox).text)
+        assert screen.query_one(AnswerBox).text == "An answer worth keeping"
+        assert "nothing was lost" in str(screen.query_one("#status").render())
+        assert [m.speaker for m in screen.query(".message")] == ["interviewer"]  # the refused answer left the chat
+        monkeypatch.undo()
+        await pilot.press("enter")
+        await until(pilot, lambda: not screen.busy and len(db(app).turns(1)) == 3)
+    assert db(app).turns(1)[1].text == "An answer worth keeping"

@@ -35,7 +35,9 @@ SILENCE_SHARE, SILENCE_MIN, SILENCE_MAX = 0.1, 5, 30
 
 class PracticeScreen(Screen):
     BINDINGS = [
-        Binding("f2,ctrl+g", "toggle_focus", "Diagram ⇄ answer", tooltip="Move between the answer box and the diagram"),
+        # Priority: handled as the key arrives, before the keys typed after it are routed.
+        Binding("f2,ctrl+g", "toggle_focus", "Diagram ⇄ answer", priority=True,
+                tooltip="Move between the answer box and the diagram"),
         Binding("f5,ctrl+r", "pause", "Pause", tooltip="Pause or resume the clock"),
         Binding("f8", "end_early", "End early", tooltip="End the interview now and score it"),
         Binding("ctrl+q", "leave", "Quit (resumable)", priority=True,
@@ -56,6 +58,7 @@ class PracticeScreen(Screen):
         self.finished = False
         self.paused = False
         self.reply: ChatMessage | None = None
+        self._sent: ChatMessage | None = None  # the candidate's latest answer on screen
         self._frame = 0
         self._diagram_timer: Timer | None = None
         self._diagram_loading = False
@@ -121,7 +124,9 @@ class PracticeScreen(Screen):
 
     def _time_up(self) -> None:
         self.closing = True
-        draft = self.query_one(AnswerBox).text.strip()
+        box = self.query_one(AnswerBox)
+        draft = box.text.strip()
+        box.clear()
         self._flush_diagram()
         if draft:
             # What the candidate had typed when time ran out is their last answer, not lost.
@@ -183,7 +188,7 @@ class PracticeScreen(Screen):
             self.query_one(AnswerBox).disabled = True
             self.query_one("#diagram", TextArea).read_only = True
             self._set_status("scoring the transcript…")
-        else:
+        elif message.turn is not None:  # a failed reply leaves its explanation on the status line
             self._set_status()
 
     def on_session_scored(self, message: SessionScored) -> None:
@@ -191,9 +196,11 @@ class PracticeScreen(Screen):
 
     def on_driver_failed(self, message: DriverFailed) -> None:
         self.notify(message.error, title="Could not go on", severity="error", timeout=12)
-        box = self.query_one(AnswerBox)
-        if message.draft and not box.text.strip():
-            box.text = message.draft
+        if message.draft:
+            self.query_one(AnswerBox).give_back(message.draft)
+            if self._sent is not None and self._sent.text == message.draft:
+                self._sent.remove()  # it was never stored: it is not part of the interview
+                self._sent = None
         if self.session_id is None:
             self._set_status(f"the session could not start: {message.error}")
         else:
@@ -208,20 +215,20 @@ class PracticeScreen(Screen):
     # ------------------------------------------------------------------ from the candidate
     @on(AnswerBox.Submitted)
     def submitted(self, event: AnswerBox.Submitted) -> None:
+        box = self.query_one(AnswerBox)
         if self.session_id is None or self.closing or self.paused:
+            box.give_back(event.text)
             return
         if self.busy:
+            box.give_back(event.text)
             self.notify("The interviewer is still talking; your answer stays in the box.", timeout=3)
             return
         self._send(event.text)
 
     def _send(self, text: str) -> None:
-        box = self.query_one(AnswerBox)
-        box.text = ""
         self._flush_diagram()
         self.busy = True  # until the reply is done: one answer at a time
-        self.run_worker(self.query_one(ChatLog).add_message("candidate", min(self.clock.elapsed(), self.plan.total), text),
-                        group="chat")
+        self._sent = self.query_one(ChatLog).post("candidate", min(self.clock.elapsed(), self.plan.total), text)
         self.driver.answer(text)
 
     @on(TextArea.Changed, "#answer")
@@ -250,7 +257,7 @@ class PracticeScreen(Screen):
     # ------------------------------------------------------------------ actions
     def action_toggle_focus(self) -> None:
         diagram = self.query_one("#diagram", TextArea)
-        (self.query_one(AnswerBox) if diagram.has_focus else diagram).focus()
+        self.set_focus(self.query_one(AnswerBox) if diagram.has_focus else diagram)
 
     def action_pause(self) -> None:
         if self.finished:
@@ -280,7 +287,9 @@ class PracticeScreen(Screen):
                 if self.paused:
                     self.action_pause()
                 self._flush_diagram()
-                draft = self.query_one(AnswerBox).text.strip()
+                box = self.query_one(AnswerBox)
+                draft = box.text.strip()
+                box.clear()
                 if draft:
                     self._send(draft)
                 self.driver.end_early()

@@ -23,7 +23,11 @@ class AnswerBox(TextArea):
             event.stop()
             event.prevent_default()
             if self.text.strip():
-                self.post_message(self.Submitted(self.text.strip("\n")))
+                # Taken out now, not when the screen reads the message: keys typed right
+                # after Enter belong to the next answer.
+                text = self.text.strip("\n")
+                self.clear()
+                self.post_message(self.Submitted(text))
             return
         if event.key in NEWLINE_KEYS:
             event.stop()
@@ -31,3 +35,9 @@ class AnswerBox(TextArea):
             self.insert("\n")
             return
         await super()._on_key(event)
+
+    def give_back(self, text: str) -> None:
+        """An answer that could not be sent returns to the box, ahead of anything typed since."""
+        rest = self.text
+        self.load_text(text + ("\n" + rest if rest.strip() else ""))
+        self.move_cursor(self.document.end)

@@ -56,6 +56,15 @@ class ChatLog(VerticalScroll):
             self.scroll_end(animate=False)
         return message
 
+    def post(self, speaker: str, elapsed: float, text: str) -> ChatMessage:
+        """Show a message at once, without waiting for it to mount."""
+        follow = self._following()
+        message = ChatMessage(speaker, elapsed, text)
+        self.mount(message)
+        if follow:
+            self.call_after_refresh(self.scroll_end, animate=False)
+        return message
+
     async def add_divider(self, text: str) -> None:
         follow = self._following()
         await self.mount(Static(f"── {text} ──", classes="divider"))

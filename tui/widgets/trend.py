@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Label, Sparkline
+from textual.widgets import Label, Sparkline, Static
 
 from rubric.model import Rubric
 
@@ -16,7 +16,7 @@ class Trend(Vertical):
     def compose(self) -> ComposeResult:
         runs = max((len(v) for v in self.trend.values()), default=0)
         if runs == 0:
-            yield Label("No scored sessions yet: your progress per category shows here.", classes="trend-empty")
+            yield Static("No scored sessions yet: your progress per category shows here.", classes="trend-empty")
             return
         yield Label(f"Progress over the last {runs} scored session{'s' if runs > 1 else ''}", classes="trend-title")
         for cat in self.rubric.categories:
