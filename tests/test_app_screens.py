@@ -189,3 +189,32 @@ async def test_every_screen_action_is_in_the_command_palette():
         assert app.screen.paused
     home = HomeScreen()
     assert {b.description for b in home.BINDINGS} >= {"Start case", "History", "Report", "Replay", "Resume"}
+
+
+async def test_the_remaining_keys_of_home_report_replay_and_history():
+    app, _ = make_app()
+    seed(app)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await until(pilot, lambda: app.screen.recent)
+        await pilot.press("h")
+        await until(pilot, lambda: isinstance(app.screen, HistoryScreen) and app.screen.items)
+        await pilot.press("down", "v")  # session 3
+        await until(pilot, replay_ready(app))
+        replay = app.screen
+        await pilot.press("space", "n", "p")
+        assert replay.at == 2
+        await pilot.press("o")
+        await until(pilot, report_ready(app))
+        assert app.screen.session_id == 3
+        await pilot.press("r")
+        await until(pilot, replay_ready(app))
+        await pilot.press("q", "q")  # back from replay, back from report
+        assert app.screen is replay
+        await pilot.press("escape", "o")  # history: the report of the selected session
+        await until(pilot, report_ready(app))
+        await pilot.press("escape", "escape")
+        assert isinstance(app.screen, HomeScreen)
+        await pilot.press("s")  # start the selected case
+        await until(pilot, lambda: isinstance(app.screen, PracticeScreen) and app.screen.session_id)
+        await pilot.press("ctrl+q")
+    assert db(app).session(5).status == "active"

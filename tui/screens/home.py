@@ -100,8 +100,7 @@ class HomeScreen(Screen):
         for s in self.recent:
             r = s.row
             recent.add_row(r.id, r.started[5:16].replace("T", " "), clip(r.case_id, 14), _score_cell(s), key=str(r.id))
-        if not items:
-            recent.border_subtitle = "none yet"
+        recent.border_subtitle = "" if items else "none yet"
         slot = self.query_one("#trend-slot")
         await slot.remove_children()
         await slot.mount(Trend(category_trend(items), load_rubric()))

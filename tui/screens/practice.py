@@ -147,7 +147,7 @@ class PracticeScreen(Screen):
                 self.spoken_phase = turn.phase
             phase = turn.phase or phase
             await chat.add_message(turn.speaker, turn.elapsed, turn.text)
-        chat.scroll_end(animate=False)
+        chat.call_after_refresh(chat.scroll_end, animate=False)
         if message.diagram:
             self._diagram_loading = True
             self.query_one("#diagram", TextArea).text = message.diagram

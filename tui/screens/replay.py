@@ -106,7 +106,8 @@ class ReplayScreen(Screen):
         messages = list(chat.query(".message"))
         if messages:
             messages[-1].add_class("-current")
-            chat.scroll_end(animate=False)
+            # After the new turns are laid out, or the end is not yet where it will be.
+            chat.call_after_refresh(chat.scroll_end, animate=False)
         self._side()
 
     def _side(self) -> None:

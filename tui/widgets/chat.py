@@ -53,7 +53,7 @@ class ChatLog(VerticalScroll):
         message = ChatMessage(speaker, elapsed, text)
         await self.mount(message)
         if follow:
-            self.scroll_end(animate=False)
+            self.call_after_refresh(self.scroll_end, animate=False)
         return message
 
     def post(self, speaker: str, elapsed: float, text: str) -> ChatMessage:
@@ -69,8 +69,8 @@ class ChatLog(VerticalScroll):
         follow = self._following()
         await self.mount(Static(f"── {text} ──", classes="divider"))
         if follow:
-            self.scroll_end(animate=False)
+            self.call_after_refresh(self.scroll_end, animate=False)
 
     def follow(self) -> None:
         if self._following():
-            self.scroll_end(animate=False)
+            self.call_after_refresh(self.scroll_end, animate=False)
