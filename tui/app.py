@@ -13,7 +13,7 @@ from textual.screen import Screen
 
 from interviewer.clock import Clock, SessionClock
 from interviewer.context import Interviewer
-from interviewer.offline import OfflineInterviewer
+from interviewer.backends import build
 from prompts.loader import CaseCatalog
 from sessions.runner import PracticeSession
 from sessions.store import SessionRow, Store
@@ -47,7 +47,7 @@ class MlsdApp(App):
         self.settings, self.catalog = settings, catalog
         self.start = start or Start()
         self.clock_factory = clock_factory or (lambda offset: SessionClock(offset=offset))
-        self.interviewer_factory = interviewer_factory or OfflineInterviewer
+        self.interviewer_factory = interviewer_factory or (lambda: build(settings.endpoint()))
         if settings.theme and settings.theme in self.available_themes:
             self.theme = settings.theme
 

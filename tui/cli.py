@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import sys
 from pathlib import Path
 
+from interviewer.backends import build
 from interviewer.clock import SessionClock
-from interviewer.offline import OfflineInterviewer
+from interviewer.openai_backend import EndpointError, check
 from interviewer.plan import Plan
 from prompts.case import Case
 from prompts.loader import CaseCatalog, CaseFileError, load_cases
@@ -27,7 +29,7 @@ class UsageError(Exception):
     pass
 
 
-USER_ERRORS = (CaseFileError, TranscriptError, StoreError, SettingsError, UsageError)
+USER_ERRORS = (CaseFileError, TranscriptError, StoreError, SettingsError, UsageError, EndpointError)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -142,6 +144,13 @@ def _plan_for(transcript: Transcript) -> Plan:
 
 
 # ---------------------------------------------------------------------- commands
+def check_endpoint(settings: Settings) -> None:
+    """A bad key or an unknown model is said now, before any clock starts."""
+    endpoint = settings.endpoint()
+    if endpoint is not None:
+        asyncio.run(check(endpoint))
+
+
 def interactive() -> bool:
     return sys.stdin.isatty() and sys.stdout.isatty()
 
@@ -158,6 +167,7 @@ def cmd_home(args, settings: Settings) -> int:
     if interactive():
         from tui.app import Start
 
+        check_endpoint(settings)
         return run_app(settings, Start("home"))
     cmd_cases(args, settings)
     print()
@@ -178,7 +188,8 @@ def cmd_cases(args, settings: Settings) -> int:
 def cmd_practice(args, settings: Settings) -> int:
     cat = catalog(settings)
     store = Store(settings.db_path)
-    interviewer = OfflineInterviewer()
+    check_endpoint(settings)
+    interviewer = build(settings.endpoint())
     row = None
     if args.resume:
         rows = [r for r in store.sessions() if r.status == "active"]
@@ -208,7 +219,7 @@ def cmd_practice(args, settings: Settings) -> int:
     from tui.plain import HELP, PlainDialogue
 
     print(f"mlsd practice: {case.title} ({case.id}), {session.plan.minutes:g} minutes, session {session.id}")
-    print(f"Interviewer: {interviewer.label} ({settings.backend_reason})")
+    print(f"Interviewer: {interviewer.label}" + (f" ({settings.backend_reason})" if settings.backend_reason else ""))
     print(HELP)
     code = PlainDialogue(session).run()
     if session.score is not None:
@@ -251,8 +262,9 @@ def load_target(target: str, settings: Settings) -> tuple[Transcript, int | None
 
 
 def cmd_score(args, settings: Settings) -> int:
-    if args.scorer == "llm":
-        raise UsageError("--scorer llm is not available in this version yet; use --scorer offline")
+    endpoint = settings.endpoint()
+    if args.scorer == "llm" and endpoint is None:
+        raise UsageError("--scorer llm needs an endpoint: set OPENAI_API_KEY, or OPENAI_BASE_URL and MLSD_MODEL")
     transcript, session_id, store = load_target(args.target, settings)
     cat = catalog(settings)
     case_id = args.case or transcript.case_id
@@ -263,7 +275,12 @@ def cmd_score(args, settings: Settings) -> int:
         what = f"unknown case {case_id!r}" if case_id else "no case header"
         print(f"mlsd: {what}: scoring with the full generic rubric", file=sys.stderr)
     plan = _plan_for(transcript)
-    report = score_transcript(transcript, case, phase_at=plan.phase_id_at)
+    if args.scorer == "llm":
+        from rubric.llm_judge import judge
+
+        report = asyncio.run(judge(transcript, case, endpoint, phase_at=plan.phase_id_at))
+    else:
+        report = score_transcript(transcript, case, phase_at=plan.phase_id_at)
     if store is not None and session_id is not None:
         store.save_score(session_id, report)
     if args.json:

@@ -45,6 +45,14 @@ class SessionScored(Message):
         self.session_id, self.report = session_id, report
 
 
+class BackendNotice(Message):
+    """The interviewer changed hands (the endpoint failed, or came back)."""
+
+    def __init__(self, text: str, label: str) -> None:
+        super().__init__()
+        self.text, self.label = text, label
+
+
 class DriverFailed(Message):
     """Something the user can act on went wrong; `draft` is the answer to give back to them."""
 
@@ -196,6 +204,9 @@ class SessionDriver:
             self._post(DriverFailed(str(exc), kept))
             self._post(ReplyDone(None, session.finished))
             return
+        notices = getattr(session.interviewer, "notices", [])
+        while notices:
+            self._post(BackendNotice(notices.pop(0), session.interviewer.label))
         turn = session.turns[-1] if len(session.turns) > stored else None
         self._post(ReplyDone(turn, session.finished))
         if session.finished:

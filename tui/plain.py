@@ -40,6 +40,9 @@ class PlainDialogue:
             self.out.write("\n")
 
         self.loop.run_until_complete(run())
+        notices = getattr(self.s.interviewer, "notices", [])
+        while notices:
+            self.say(f"  ({notices.pop(0)})")
         last = self.s.turns[-1] if self.s.turns else None
         if last is not None and last.move == "transition":
             phase = self.s.plan.phase(last.phase)

@@ -10,6 +10,9 @@ from pathlib import Path
 import platformdirs
 from pydantic import BaseModel, SecretStr
 
+from interviewer.context_budget import DEFAULT_BUDGET
+from interviewer.openai_backend import DEFAULT_MODEL, Endpoint
+
 
 class SettingsError(Exception):
     pass
@@ -26,6 +29,15 @@ class Settings(BaseModel):
     minutes: float = 45
     export_dir: Path = Path(".")
     theme: str | None = None
+    timeout: float = 30.0
+    budget: int = DEFAULT_BUDGET
+
+    def endpoint(self) -> Endpoint | None:
+        """The LLM endpoint, when the backend is openai."""
+        if self.backend != "openai":
+            return None
+        return Endpoint(model=self.model or DEFAULT_MODEL, base_url=self.base_url, api_key=self.api_key,
+                        timeout=self.timeout, budget=self.budget)
 
     @property
     def db_path(self) -> Path:
@@ -73,16 +85,27 @@ def load_settings(flags: Mapping[str, object] | None = None, env: Mapping[str, s
     wanted = pick("backend", None, "backend")
     if wanted not in (None, "offline", "openai"):
         raise SettingsError(f"backend: {wanted!r} is not one of offline, openai")
-    backend, reason = "offline", "no API key or base URL set"
     if wanted == "offline":
-        reason = "chosen"
+        backend, reason = "offline", "chosen"
     elif wanted == "openai" or key or base_url:
-        # The LLM interviewer is not part of this version yet: say so instead of failing.
-        reason = "the OpenAI-compatible interviewer is not available in this version yet"
-        if wanted == "openai":
-            raise SettingsError("backend: openai is not available in this version yet; use --backend offline")
+        backend, reason = "openai", ""
+        if not key and not base_url:
+            raise SettingsError("backend: openai needs OPENAI_API_KEY, or OPENAI_BASE_URL for a local server")
+        if not model and base_url:
+            raise SettingsError(f"model: a base URL ({base_url}) needs a model name: --model or MLSD_MODEL")
+        model = model or DEFAULT_MODEL
+    else:
+        backend, reason = "offline", "no API key or base URL set"
+    timeout, budget = _number(cfg, "timeout", 30.0), int(_number(cfg, "context_budget", DEFAULT_BUDGET))
     export_dir = Path(str(cfg.get("export_dir", "."))).expanduser()
     theme = cfg.get("theme")
     return Settings(data_dir=data_dir, config_file=config_file, backend=backend, backend_reason=reason, model=model,
                     base_url=base_url, api_key=SecretStr(key) if key else None, minutes=minutes,
-                    export_dir=export_dir, theme=str(theme) if theme else None)
+                    export_dir=export_dir, theme=str(theme) if theme else None, timeout=timeout, budget=budget)
+
+
+def _number(cfg: dict, key: str, default: float) -> float:
+    value = cfg.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+        raise SettingsError(f"{key}: {value!r} is not a positive number")
+    return float(value)

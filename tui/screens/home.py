@@ -59,7 +59,8 @@ class HomeScreen(Screen):
         app = self.app
         s = app.settings
         self.query_one("#home-head", Label).update(
-            f"mlsd · {s.minutes:g}-minute mock interviews · interviewer: {s.backend} ({s.backend_reason})")
+            f"mlsd · {s.minutes:g}-minute mock interviews · interviewer: "
+            + (f"{s.backend} ({s.backend_reason})" if s.backend_reason else s.endpoint().label))
         recent = self.query_one("#recent", DataTable)
         for key, title in (("id", "#"), ("date", "Date"), ("case", "Case"), ("score", "Score")):
             recent.add_column(title, key=key)

@@ -16,7 +16,7 @@ from interviewer.clock import Clock
 from interviewer.plan import Plan
 from prompts.case import Case
 from sessions.runner import PracticeSession
-from tui.driver import (DriverFailed, ReplyChunk, ReplyDone, ReplyStarted, SessionDriver, SessionReady,
+from tui.driver import (BackendNotice, DriverFailed, ReplyChunk, ReplyDone, ReplyStarted, SessionDriver, SessionReady,
                         SessionScored)
 from tui.screens.confirm import ConfirmScreen
 from tui.widgets.answer_box import AnswerBox
@@ -191,6 +191,11 @@ class PracticeScreen(Screen):
         elif message.turn is not None:  # a failed reply leaves its explanation on the status line
             self._set_status()
 
+    def on_backend_notice(self, message: BackendNotice) -> None:
+        self.label = message.label
+        self.notify(message.text, title="Interviewer", severity="warning", timeout=8)
+        self._set_status()
+
     def on_session_scored(self, message: SessionScored) -> None:
         self.app.show_report_after_practice(message.session_id)
 
@@ -310,7 +315,7 @@ class PracticeScreen(Screen):
     # ------------------------------------------------------------------ status line
     def _set_status(self, note: str | None = None) -> None:
         who = f"Interviewer: {self.label or '…'}"
-        if self.backend_note:
+        if self.backend_note and self.label == "offline":
             who += f" ({self.backend_note})"
         if note is None:
             note = "paused, F5 resumes" if self.paused else "your turn" if not self.busy else ""

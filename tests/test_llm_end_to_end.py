@@ -1,0 +1,82 @@
+"""The LLM interviewer end to end: the real openai SDK over real HTTP to an OpenAI-compatible
+streaming server started on 127.0.0.1 by the test."""
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+
+from pydantic import SecretStr
+
+from bench.llm_server import FakeLLM
+from interviewer.backends import build
+from interviewer.clock import FakeClock
+from interviewer.openai_backend import Endpoint
+from sessions.runner import PracticeSession
+from sessions.store import Store
+
+KEY = "sk-e2e-SECRET-0123456789"
+
+
+def mlsd(*args, env: dict[str, str], stdin: str = ""):
+    return subprocess.run([sys.executable, "-m", "tui", *args], input=stdin, capture_output=True, text=True,
+                          env={**os.environ, **env}, timeout=60)
+
+
+def test_a_whole_short_session_runs_on_the_llm_over_loopback_http(tmp_path, cases):
+    with FakeLLM(key=KEY) as llm:
+        endpoint = Endpoint(model="test-model", base_url=llm.base_url, api_key=SecretStr(KEY))
+        clock = FakeClock()
+        store = Store(tmp_path / "m.db")
+        session = PracticeSession.start(store, cases.get("delivery-time"), clock, build(endpoint), minutes=2,
+                                        backend="openai", model="test-model", seed=1)
+
+        async def go():
+            replies = ["".join([c async for c in session.open()])]
+            for at, text in [(10, "How many orders per day?"), (30, "We predict minutes: a regression task."),
+                             (60, "New restaurants use the city median prep time."), (125, "That is all.")]:
+                clock.set(at)
+                replies.append("".join([c async for c in session.answer(text)]))
+            return replies
+
+        replies = asyncio.run(go())
+    assert session.finished and session.score is not None
+    assert all(r.startswith("Thanks. You said:") for r in replies)
+    assert "You said: We predict minutes: a regression" in replies[2]
+    assert len(llm.requests) == 5 and all(r["stream"] for r in llm.requests)
+    assert "Move the candidate on to" in llm.requests[2]["messages"][0]["content"]  # framing began at 00:13
+    assert "Time is up" in llm.requests[-1]["messages"][0]["content"]
+    assert store.session(session.id).status == "completed"
+
+
+def test_a_bad_key_is_one_line_at_start_and_no_session_is_made(tmp_path):
+    home = tmp_path / "home"
+    with FakeLLM(key=KEY) as llm:
+        r = mlsd("practice", "--plain", "--case", "delivery-time",
+                 env={"MLSD_HOME": str(home), "OPENAI_BASE_URL": llm.base_url, "OPENAI_API_KEY": "sk-wrong",
+                      "MLSD_MODEL": "test-model"})
+    assert r.returncode == 2 and r.stderr.strip().count("\n") == 0
+    assert "refused the API key (401)" in r.stderr and "sk-wrong" not in r.stderr
+    assert not (home / "mlsd.db").exists() or Store(home / "mlsd.db").sessions() == []
+
+
+def test_the_key_is_nowhere_in_the_database_exports_reports_or_output(tmp_path):
+    home = tmp_path / "home"
+    with FakeLLM(key=KEY) as llm:
+        env = {"MLSD_HOME": str(home), "OPENAI_BASE_URL": llm.base_url, "OPENAI_API_KEY": KEY, "MLSD_MODEL": "test-model"}
+        run = mlsd("practice", "--plain", "--case", "payment-fraud", "--minutes", "5", env=env,
+                   stdin="What is the fraud rate?\nWe would start with a rules baseline.\n/end\n")
+        outputs = [run.stdout, run.stderr]
+        for args in (["report", "1", "--format", "md"], ["report", "1", "--format", "html"], ["report", "1", "--format", "json"],
+                     ["export", "1", "--format", "json"], ["export", "1"], ["history"]):
+            r = mlsd(*args, env=env)
+            assert r.returncode == 0, r.stderr
+            outputs += [r.stdout, r.stderr]
+    assert run.returncode == 0 and "Thanks. You said: What is the fraud rate?" in run.stdout
+    assert "test-model@127.0.0.1" in run.stdout
+    files = [p for p in home.rglob("*") if p.is_file()]
+    assert any(p.name == "mlsd.db" for p in files)
+    for blob in [p.read_bytes() for p in files] + [o.encode() for o in outputs]:
+        assert KEY.encode() not in blob
+    assert all(h.get("Authorization") == f"Bearer {KEY}" for h in llm.headers)  # it was really used
