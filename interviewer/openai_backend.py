@@ -12,7 +12,7 @@ import openai
 from pydantic import SecretStr
 
 from interviewer.context import TurnContext
-from interviewer.context_budget import DEFAULT_BUDGET, fit, message_tokens
+from interviewer.context_budget import DEFAULT_BUDGET, MAX_RECENT, MIN_RECENT, fit, message_tokens
 from interviewer.summary import running_summary
 from prompts.lines import interviewer_lines
 from prompts.templates import render
@@ -109,7 +109,12 @@ class OpenAIInterviewer:
         def summarise(n: int) -> str:
             return running_summary(ctx.turns, n, ctx.plan, ctx.case, self.rubric, ctx.tracker)
 
-        messages = fit(self.system_prompt(ctx), summarise, ctx.turns, self.endpoint.budget)
+        phase = ctx.move.phase
+        start = next((i for i, t in enumerate(ctx.turns) if (t.phase or ctx.plan.phase_id_at(t.elapsed)) == phase),
+                     len(ctx.turns))
+        total = len(ctx.turns)
+        keep_from = max(total - MAX_RECENT, min(start, total - MIN_RECENT))
+        messages = fit(self.system_prompt(ctx), summarise, ctx.turns, self.endpoint.budget, keep_from)
         if messages[-1]["role"] != "user":
             # The opening, or a turn of ours with no candidate text before it.
             messages.append({"role": "user", "content": "(The candidate is waiting for you.)"})

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import Future
 
@@ -62,6 +63,7 @@ class DriverFailed(Message):
 
 
 USER_FAILURES = (StoreError, OSError)
+CHUNK_BATCH_SECONDS = 1 / 30
 
 
 class SessionDriver:
@@ -193,11 +195,21 @@ class SessionDriver:
         session = self.session
         stored = len(session.turns)
         self._post(ReplyStarted())
+        pending: list[str] = []
+        flushed = 0.0
         try:
             async for chunk in start(session):
                 if self._leaving:
                     break  # the candidate's turn is stored; the reply waits for the resume
-                self._post(ReplyChunk(chunk))
+                pending.append(chunk)
+                # The first chunk goes out at once; after it, chunks are sent a frame's worth
+                # at a time, so a fast stream does not queue a render per token.
+                if time.monotonic() - flushed >= CHUNK_BATCH_SECONDS:
+                    self._post(ReplyChunk("".join(pending)))
+                    pending.clear()
+                    flushed = time.monotonic()
+            if pending and not self._leaving:
+                self._post(ReplyChunk("".join(pending)))
         except USER_FAILURES as exc:
             # The answer is given back only if it never reached the store.
             kept = draft if len(session.turns) == stored and not _stored_last(session, draft) else None

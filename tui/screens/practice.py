@@ -174,6 +174,8 @@ class PracticeScreen(Screen):
     async def on_reply_done(self, message: ReplyDone) -> None:
         self.busy = False
         reply, self.reply = self.reply, None
+        if reply is not None:
+            await reply.end_stream()
         if reply is not None and message.turn is not None and reply.text.strip() != message.turn.text:
             await reply.replace(message.turn.text)
         if reply is not None and message.turn is None and not reply.text.strip():

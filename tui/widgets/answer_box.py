@@ -22,12 +22,7 @@ class AnswerBox(TextArea):
         if event.key == "enter":
             event.stop()
             event.prevent_default()
-            if self.text.strip():
-                # Taken out now, not when the screen reads the message: keys typed right
-                # after Enter belong to the next answer.
-                text = self.text.strip("\n")
-                self.clear()
-                self.post_message(self.Submitted(text))
+            self.action_submit()
             return
         if event.key in NEWLINE_KEYS:
             event.stop()
@@ -35,6 +30,14 @@ class AnswerBox(TextArea):
             self.insert("\n")
             return
         await super()._on_key(event)
+
+    def action_submit(self) -> None:
+        if self.text.strip():
+            # Taken out now, not when the screen reads the message: keys typed right
+            # after Enter belong to the next answer.
+            text = self.text.strip("\n")
+            self.clear()
+            self.post_message(self.Submitted(text))
 
     def give_back(self, text: str) -> None:
         """An answer that could not be sent returns to the box, ahead of anything typed since."""

@@ -6,6 +6,7 @@ import re
 
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Label, Markdown, Static
+from textual.widgets._markdown import MarkdownStream
 
 from tui.widgets.fmt import stamp
 
@@ -22,14 +23,23 @@ class ChatMessage(Vertical):
     def __init__(self, speaker: str, elapsed: float, text: str = "", phase: str | None = None) -> None:
         super().__init__(classes=f"message -{speaker}")
         self.speaker, self.elapsed, self.text, self.phase = speaker, elapsed, text, phase
+        self._stream: MarkdownStream | None = None
 
     def compose(self):
         yield Label(f"{SPEAKER[self.speaker]} · {stamp(self.elapsed)}", classes="message-head")
         yield Markdown(as_markdown(self.speaker, self.text), classes="message-body")
 
     async def append(self, chunk: str) -> None:
+        """Chunks arriving faster than Markdown renders are batched, not queued one by one."""
         self.text += chunk
-        await self.query_one(Markdown).append(chunk)
+        if self._stream is None:
+            self._stream = Markdown.get_stream(self.query_one(Markdown))
+        await self._stream.write(chunk)
+
+    async def end_stream(self) -> None:
+        if self._stream is not None:
+            await self._stream.stop()
+            self._stream = None
 
     async def replace(self, text: str) -> None:
         self.text = text
