@@ -80,3 +80,24 @@ def test_the_key_is_nowhere_in_the_database_exports_reports_or_output(tmp_path):
     for blob in [p.read_bytes() for p in files] + [o.encode() for o in outputs]:
         assert KEY.encode() not in blob
     assert all(h.get("Authorization") == f"Bearer {KEY}" for h in llm.headers)  # it was really used
+
+
+async def test_the_app_says_when_the_offline_interviewer_takes_over_and_when_the_llm_is_back():
+    from tests.app_helpers import make_app, until
+    from tui.app import Start
+
+    with FakeLLM(key=KEY) as llm:
+        endpoint = Endpoint(model="test-model", base_url=llm.base_url, api_key=SecretStr(KEY), max_retries=0)
+        interviewer = build(endpoint)
+        interviewer.retry_after = 0  # try the endpoint again on the very next turn
+        app, clock = make_app(Start("practice", case_id="delivery-time", seed=1), interviewer=lambda: interviewer)
+        llm.fail_next = [503]
+        async with app.run_test() as pilot:
+            screen = app.screen
+            await until(pilot, lambda: screen.session_id and not screen.busy)
+            assert screen.label.startswith("offline, standing in for test-model@127.0.0.1:")
+            assert "standing in for test-model" in str(screen.query_one("#status").render())
+            await pilot.press(*"How many orders per day?", "enter")
+            await until(pilot, lambda: not screen.busy and len(screen.query(".message")) == 3)
+            assert screen.label.startswith("test-model@127.0.0.1")
+            assert screen.query(".message")[-1].text.startswith("Thanks. You said: How many orders per day?")
