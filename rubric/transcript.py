@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 Speaker = Literal["interviewer", "candidate"]
 
@@ -17,6 +17,12 @@ class Turn(BaseModel):
     phase: str | None = None
     probe: str | None = Field(default=None, description="criterion id the interviewer probed")
     move: str | None = Field(default=None, description="what the interviewer's turn did: probe, nudge...")
+
+    @field_validator("text")
+    @classmethod
+    def _one_kind_of_newline(cls, text: str) -> str:
+        # Pasted Windows or old-Mac text: one newline kind, so every format round-trips it.
+        return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 class Transcript(BaseModel):

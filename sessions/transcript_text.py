@@ -33,7 +33,8 @@ def parse_text(text: str, source: str = "<transcript>") -> Transcript:
     headers: dict[str, str] = {}
     turns: list[dict] = []
     in_header = True
-    for n, line in enumerate(text.splitlines(), start=1):
+    # Only \n ends a line: other line separators (\u2028, form feeds...) are part of the text.
+    for n, line in enumerate(text.replace("\r\n", "\n").split("\n"), start=1):
         m = _TURN.match(line)
         if m:
             in_header = False
