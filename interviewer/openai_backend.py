@@ -4,48 +4,19 @@ the plan, the facts it may give and the end of the session stay in our code."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
-from urllib.parse import urlparse
 
 import httpx
 import openai
-from pydantic import SecretStr
 
 from interviewer.context import TurnContext
-from interviewer.context_budget import DEFAULT_BUDGET, MAX_RECENT, MIN_RECENT, fit, message_tokens
+from interviewer.context_budget import MAX_RECENT, MIN_RECENT, fit, message_tokens
+from interviewer.endpoint import DEFAULT_MODEL, Endpoint, EndpointError
 from interviewer.summary import running_summary
 from prompts.lines import interviewer_lines
 from prompts.templates import render
 from rubric.model import Rubric, load_rubric
 
-DEFAULT_MODEL = "gpt-4o-mini"
-
-
-class EndpointError(Exception):
-    """The endpoint cannot be used: a one-line reason the user can act on."""
-
-
-@dataclass
-class Endpoint:
-    model: str
-    base_url: str | None = None
-    api_key: SecretStr | None = None
-    timeout: float = 30.0
-    max_retries: int = 2       # the SDK retries 429 and 5xx with backoff, honouring Retry-After
-    budget: int = DEFAULT_BUDGET
-
-    @property
-    def host(self) -> str:
-        return urlparse(self.base_url).netloc if self.base_url else "api.openai.com"
-
-    @property
-    def label(self) -> str:
-        return f"{self.model}@{self.host}"
-
-    def client(self) -> openai.AsyncOpenAI:
-        key = self.api_key.get_secret_value() if self.api_key else "none"  # local servers need no key
-        return openai.AsyncOpenAI(api_key=key, base_url=self.base_url, max_retries=self.max_retries,
-                                  timeout=httpx.Timeout(self.timeout, connect=min(5.0, self.timeout)))
+__all__ = ["DEFAULT_MODEL", "Endpoint", "EndpointError", "OpenAIInterviewer", "check", "describe"]
 
 
 def describe(exc: BaseException, endpoint: Endpoint) -> str:

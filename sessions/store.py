@@ -3,6 +3,8 @@ own committed transaction, so a turn is on disk before the next one is taken."""
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -39,6 +41,17 @@ class SessionRow(BaseModel):
     diagram: str = ""
     seed: int = 0
     draft: str = ""  # what the candidate had typed but not sent when they left
+
+
+def _writable(path: Path) -> bool:
+    return os.access(path.parent, os.W_OK) and (not path.exists() or os.access(path, os.W_OK))
+
+
+def _nearly_full(folder: Path) -> bool:
+    try:
+        return shutil.disk_usage(folder).free < 256 * 1024
+    except OSError:
+        return False
 
 
 def now_iso() -> str:
@@ -93,10 +106,12 @@ class Store:
                 msg = "not an SQLite database, or a damaged one"
             elif "locked" in msg:
                 msg = "the database is locked by another process; try again"
-            elif "readonly" in msg:
-                msg = "the database file is read-only"
-            elif "disk is full" in msg or "full" in msg:
+            elif "readonly" in msg or ("unable to open" in msg and not _writable(self.path)):
+                msg = "the database file or its folder is read-only; mlsd needs to write there"
+            elif "full" in msg or ("disk I/O error" in msg and _nearly_full(self.path.parent)):
                 msg = "the disk is full; free some space, nothing stored so far is lost"
+            elif "disk I/O error" in msg:
+                msg = "a disk I/O error; check the disk, nothing stored so far is lost"
             raise StoreError(f"{self.path}: cannot {doing}: {msg}") from None
         except OSError as exc:
             raise StoreError(f"{self.path}: cannot {doing}: {exc.strerror or exc}") from None

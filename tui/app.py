@@ -6,14 +6,15 @@ import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
+from pathlib import Path
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+from interviewer.backends import build
 from interviewer.clock import Clock, SessionClock
 from interviewer.context import Interviewer
-from interviewer.backends import build
 from prompts.loader import CaseCatalog
 from sessions.runner import PracticeSession
 from sessions.store import SessionRow, Store
@@ -37,7 +38,7 @@ class Start:
 
 class MlsdApp(App):
     TITLE = "mlsd"
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses (benchmarks) live elsewhere
     ENABLE_COMMAND_PALETTE = True
 
     def __init__(self, settings: Settings, catalog: CaseCatalog, start: Start | None = None,

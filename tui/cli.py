@@ -8,7 +8,7 @@ from pathlib import Path
 
 from interviewer.backends import build
 from interviewer.clock import SessionClock
-from interviewer.openai_backend import EndpointError, check
+from interviewer.endpoint import EndpointError
 from interviewer.plan import Plan
 from prompts.case import Case
 from prompts.loader import CaseCatalog, CaseFileError, load_cases
@@ -148,6 +148,8 @@ def check_endpoint(settings: Settings) -> None:
     """A bad key or an unknown model is said now, before any clock starts."""
     endpoint = settings.endpoint()
     if endpoint is not None:
+        from interviewer.openai_backend import check
+
         asyncio.run(check(endpoint))
 
 

@@ -11,7 +11,7 @@ import platformdirs
 from pydantic import BaseModel, SecretStr
 
 from interviewer.context_budget import DEFAULT_BUDGET
-from interviewer.openai_backend import DEFAULT_MODEL, Endpoint
+from interviewer.endpoint import DEFAULT_MODEL, Endpoint
 
 
 class SettingsError(Exception):

@@ -10,23 +10,33 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Label, Static, TextArea
+from textual.widgets import Footer, Label, TextArea
 
 from interviewer.clock import Clock
 from interviewer.plan import Plan
 from prompts.case import Case
 from sessions.runner import PracticeSession
-from tui.driver import (BackendNotice, DriverFailed, ReplyChunk, ReplyDone, ReplyStarted, SessionDriver, SessionReady,
-                        SessionScored)
+from tui.driver import (
+    BackendNotice,
+    DriverFailed,
+    ReplyChunk,
+    ReplyDone,
+    ReplyStarted,
+    SessionDriver,
+    SessionReady,
+    SessionScored,
+)
 from tui.screens.confirm import ConfirmScreen
 from tui.widgets.answer_box import AnswerBox
 from tui.widgets.chat import ChatLog, ChatMessage
 from tui.widgets.countdown import Countdown
-from tui.widgets.phase_bar import PhaseBar
 from tui.widgets.fmt import stamp
+from tui.widgets.phase_bar import PhaseBar
+from tui.widgets.status_line import StatusLine
 
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 TICK_SECONDS = 0.25
+CLOCK_SAVE_TICKS = 40  # every 10 s
 DIAGRAM_SAVE_AFTER = 1.0  # seconds of no typing in the diagram before it is stored
 # How long the candidate must be quiet (empty answer box, no typing) after a phase's time
 # ran out before the interviewer moves them on: a share of the phase, within bounds.
@@ -83,7 +93,7 @@ class PracticeScreen(Screen):
             diagram.border_title = "Diagram / notes"
             diagram.border_subtitle = "seen by the interviewer"
             yield diagram
-        yield Static("", id="status")
+        yield StatusLine(id="status")
         yield Footer()
 
     async def on_mount(self) -> None:
@@ -103,6 +113,8 @@ class PracticeScreen(Screen):
         self.query_one(Countdown).elapsed = elapsed
         self.query_one(PhaseBar).elapsed = elapsed
         self._frame += 1
+        if self.session_id is not None and not self.paused and self._frame % CLOCK_SAVE_TICKS == 0:
+            self.driver.save_clock()  # a killed process loses at most this much of the clock
         if self.busy:
             self._set_status(f"{SPINNER[self._frame % len(SPINNER)]} the interviewer is answering…")
         if self.session_id is None or self.busy or self.closing or self.paused:
@@ -321,4 +333,4 @@ class PracticeScreen(Screen):
             who += f" ({self.backend_note})"
         if note is None:
             note = "paused, F5 resumes" if self.paused else "your turn" if not self.busy else ""
-        self.query_one("#status", Static).update(f"{who} · {note}" if note else who)
+        self.query_one(StatusLine).text = f"{who} · {note}" if note else who

@@ -9,14 +9,22 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Digits, Footer, Label, Static, TabbedContent, TabPane
+from textual.widgets import (
+    DataTable,
+    Digits,
+    Footer,
+    Label,
+    Static,
+    TabbedContent,
+    TabPane,
+)
 
 from rubric.model import load_rubric
 from rubric.report import MARK, render_report
 from sessions.reporting import SessionReport, session_report
 from tui.db import in_thread
-from tui.widgets.score_bars import ScoreBars
 from tui.widgets.fmt import clip, stamp
+from tui.widgets.score_bars import ScoreBars
 
 HOW = {True: "after probe", False: "unprompted"}
 EXPORTS = {"md": "Markdown", "html": "HTML", "json": "JSON"}

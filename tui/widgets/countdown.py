@@ -25,8 +25,11 @@ class Countdown(Static):
         return f"{stamp(left)} left"
 
     def watch_elapsed(self, elapsed: float) -> None:
+        # Classes change a few times a session; setting them every tick would restyle every tick.
         phase = self.plan.phase_at(elapsed)
         in_phase_left = phase.end - elapsed
         session_left = self.plan.total - elapsed
-        self.set_class(session_left <= WARN_SECONDS, "-session-ending")
-        self.set_class(in_phase_left <= WARN_SECONDS and session_left > WARN_SECONDS, "-phase-ending")
+        for name, on in (("-session-ending", session_left <= WARN_SECONDS),
+                         ("-phase-ending", in_phase_left <= WARN_SECONDS < session_left)):
+            if self.has_class(name) != on:
+                self.set_class(on, name)

@@ -1,0 +1,53 @@
+"""Offline scoring of a 45-minute transcript, and of a 4-hour one to show how the cost grows,
+each vs reading and tokenising the same text (parse, sentences, words)."""
+from __future__ import annotations
+
+import statistics
+import time
+from pathlib import Path
+
+from prompts.loader import load_cases
+from rubric.model import load_rubric
+from rubric.offline_scorer import score_transcript
+from rubric.text import sentences, words
+from rubric.transcript import Transcript
+from sessions.transcript_text import format_text, parse_text
+
+STRONG = Path(__file__).resolve().parent.parent / "tests" / "data" / "transcripts" / "delivery-time.strong.txt"
+
+
+def stretched(t: Transcript, times: int) -> Transcript:
+    """The transcript `times` over, spread across `times` x 45 minutes."""
+    turns = []
+    for k in range(times):
+        turns += [x.model_copy(update={"elapsed": x.elapsed + k * 2700}) for x in t.turns]
+    return t.model_copy(update={"turns": turns})
+
+
+def best(fn, runs: int = 5) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def run() -> list[tuple[str, float, float, str]]:
+    case = load_cases(criteria=load_rubric().criterion_ids).get("delivery-time")
+    rubric = load_rubric()
+    rows = []
+    for label, times in (("45-minute", 1), ("4-hour", 5)):
+        text = format_text(stretched(parse_text(STRONG.read_text(), "strong"), times))
+
+        def score():
+            score_transcript(parse_text(text, "bench"), case, rubric)
+
+        def tokenise():
+            for turn in parse_text(text, "bench").turns:
+                for span in sentences(turn.text):
+                    words(span.text)
+
+        rows.append((f"offline scoring, {label} transcript vs tokenising it", best(score) * 1000, best(tokenise) * 1000,
+                     "ms"))
+    return rows

@@ -1,0 +1,123 @@
+"""Storage faults as a user meets them, each through the real `mlsd` command: one line, exit
+code 2, no traceback, and nothing already stored is lost."""
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+DATA = Path(__file__).parent / "data" / "transcripts"
+MEDIUM_TURNS = sum(1 for line in (DATA / "delivery-time.medium.txt").read_text().splitlines() if line.startswith("["))
+
+
+def mlsd(home: Path, *args, stdin: str | None = None):
+    return subprocess.run([sys.executable, "-m", "tui", *map(str, args)], input=stdin, capture_output=True, text=True,
+                          env={**os.environ, "MLSD_HOME": str(home)}, timeout=60)
+
+
+def one_line(result, *needles):
+    assert result.returncode == 2, (result.stdout, result.stderr)
+    assert "Traceback" not in result.stderr and result.stderr.strip().count("\n") == 0, result.stderr
+    for needle in needles:
+        assert needle in result.stderr
+
+
+def seeded(home: Path, n: int = 2) -> Path:
+    for _ in range(n):
+        assert mlsd(home, "import", DATA / "delivery-time.medium.txt").returncode == 0
+    return home / "mlsd.db"
+
+
+def intact(db: Path, sessions: int) -> None:
+    conn = sqlite3.connect(db)
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert conn.execute("SELECT count(*) FROM sessions").fetchone()[0] == sessions
+    assert conn.execute("SELECT count(*) FROM turns").fetchone()[0] == sessions * MEDIUM_TURNS
+    conn.close()
+
+
+def test_a_database_locked_by_another_process(tmp_path):
+    db = seeded(tmp_path)
+    holder = sqlite3.connect(db)
+    holder.execute("BEGIN IMMEDIATE")
+    holder.execute("UPDATE sessions SET case_title = case_title")
+    try:
+        one_line(mlsd(tmp_path, "import", DATA / "payment-fraud.weak.txt"), "locked by another process")
+    finally:
+        holder.rollback()
+        holder.close()
+    intact(db, 2)
+    assert mlsd(tmp_path, "import", DATA / "payment-fraud.weak.txt").returncode == 0  # and it passes once freed
+
+
+def test_a_database_from_a_newer_mlsd(tmp_path):
+    db = seeded(tmp_path)
+    conn = sqlite3.connect(db)
+    conn.execute("PRAGMA user_version = 99")
+    conn.commit()
+    conn.close()
+    one_line(mlsd(tmp_path, "history"), "schema v99 is newer", "upgrade mlsd")
+
+
+def test_a_truncated_database_file(tmp_path):
+    db = seeded(tmp_path)
+    for suffix in ("-wal", "-shm"):
+        Path(str(db) + suffix).unlink(missing_ok=True)
+    data = db.read_bytes()
+    db.write_bytes(data[: len(data) // 3])
+    one_line(mlsd(tmp_path, "history"), "mlsd.db", "damaged")
+
+
+def test_two_processes_writing_one_database_do_not_corrupt_it(tmp_path):
+    seeded(tmp_path, 1)
+
+    def importer(_):
+        return [mlsd(tmp_path, "import", DATA / "delivery-time.medium.txt").returncode for _ in range(6)]
+
+    with ThreadPoolExecutor(2) as pool:
+        codes = [c for run in pool.map(importer, range(2)) for c in run]
+    assert codes == [0] * 12
+    intact(tmp_path / "mlsd.db", 13)
+
+
+@contextlib.contextmanager
+def small_disk(path: Path, size: str):
+    path.mkdir()
+    if shutil.which("mount") is None or os.geteuid() != 0:
+        pytest.skip("needs root to mount a small tmpfs")
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(path)], capture_output=True).returncode:
+        pytest.skip("cannot mount a tmpfs here")
+    try:
+        yield path
+    finally:
+        subprocess.run(["umount", "-l", str(path)], capture_output=True)
+
+
+def test_a_full_disk_loses_nothing_already_stored(tmp_path):
+    with small_disk(tmp_path / "disk", "512k") as home:
+        db = seeded(home, 1)
+        filler = home / "filler"
+        with contextlib.suppress(OSError), open(filler, "wb") as f:
+            while True:
+                f.write(b"\0" * 4096)
+                f.flush()
+        result = mlsd(home, "import", DATA / "delivery-time.strong.txt")
+        one_line(result, "disk is full")
+        filler.unlink()
+        intact(db, 1)
+
+
+def test_a_read_only_database(tmp_path):
+    with small_disk(tmp_path / "disk", "4m") as home:
+        db = seeded(home, 1)
+        subprocess.run(["mount", "-o", "remount,ro", str(home)], check=True)
+        one_line(mlsd(home, "import", DATA / "delivery-time.strong.txt"), "mlsd.db", "read-only")
+        subprocess.run(["mount", "-o", "remount,rw", str(home)], check=True)
+        intact(db, 1)
