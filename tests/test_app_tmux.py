@@ -74,3 +74,36 @@ def test_a_one_minute_session_in_a_real_terminal_ends_in_the_score_report(tmp_pa
     assert row.status == "completed"
     assert store.scores(row.id)["offline"].criterion("cold_start").status == "met"
     assert os.path.getsize(home / "mlsd.db") > 0
+
+
+def test_a_killed_app_resumes_with_its_turns_diagram_and_clock(tmp_path):
+    home = tmp_path / "home"
+    env = {"MLSD_HOME": str(home), "TERM": "xterm-256color", "PYTHONPATH": str(ROOT)}
+    term = Terminal(f"{sys.executable} -m tui practice --case delivery-time --seed 4242", env)
+    try:
+        term.wait_for("· your turn", 20)
+        term.keys("F2")
+        term.type("client -> eta api -> model")
+        term.keys("F2")
+        term.type("How many orders per day?")
+        term.keys("Enter")
+        term.wait_for("5 million orders a day", 10)
+        time.sleep(0.5)
+        subprocess.run(["pkill", "-9", "-f", "practice --case delivery-time --seed 4242"], check=True)
+    finally:
+        term.close()
+    store = Store(home / "mlsd.db")
+    row = store.sessions()[0]
+    assert row.status == "active" and row.diagram == "client -> eta api -> model"
+    stored_clock = row.elapsed
+    term = Terminal(f"{sys.executable} -m tui practice --resume", env)
+    try:
+        screen = term.wait_for("client -> eta api", 20)
+        assert "How many orders per day?" in screen and "5 million orders a day" in screen
+        mm, ss = screen.split(" left")[0].split()[-1].split(":")
+        resumed_at = 45 * 60 - (int(mm) * 60 + int(ss))
+        assert stored_clock <= resumed_at <= stored_clock + 5  # where it stood, not where the kill left it
+    finally:
+        term.close()
+    turns = Store(home / "mlsd.db").turns(row.id)
+    assert [t.speaker for t in turns] == ["interviewer", "candidate", "interviewer"]
