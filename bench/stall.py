@@ -29,7 +29,7 @@ async def session_stall() -> float:
     app = MlsdApp(settings, load_cases([settings.cases_dir], criteria=load_rubric().criterion_ids),
                   Start("practice", case_id="delivery-time", seed=1), clock_factory=lambda offset: clock)
     worst = 0.0
-    async with app.run_test() as pilot:
+    async with app.run_test():
         async def probe():
             nonlocal worst
             while True:

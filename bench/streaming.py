@@ -67,7 +67,7 @@ async def through_app(base_url: str, n: int) -> tuple[list[float], list[float]]:
                   Start("practice", case_id="delivery-time", seed=1), clock_factory=lambda offset: clock,
                   interviewer_factory=lambda: build(endpoint))
     firsts, fulls = [], []
-    async with app.run_test() as pilot:
+    async with app.run_test():
         screen = app.screen
         while not (screen.session_id and not screen.busy):
             await asyncio.sleep(0.005)
