@@ -53,6 +53,9 @@ class MlsdApp(App):
             self.theme = settings.theme
 
     def on_mount(self) -> None:
+        # Markdown rendering loads its parser on first use; do that now, off the UI thread,
+        # rather than as a stall when the interviewer's first words arrive.
+        self.run_worker(_warm_up_markdown, thread=True, name="warm-up")
         self.push_screen(HomeScreen())
         for err in self.catalog.errors:
             self.notify(f"skipped {err}", title="Case file", severity="warning", timeout=10)
@@ -132,3 +135,12 @@ class MlsdApp(App):
             if isinstance(binding, Binding) and binding.description:
                 yield SystemCommand(binding.description, binding.tooltip or binding.description,
                                     partial(self.call_next, screen.run_action, binding.action))
+
+
+def _warm_up_markdown() -> None:
+    from io import StringIO
+
+    from rich.console import Console
+    from rich.markdown import Markdown
+
+    Console(file=StringIO(), width=60).print(Markdown("**warm** up: `code`, a [link](x)\n\n- item"))

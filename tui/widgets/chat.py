@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from textual.containers import Vertical, VerticalScroll
+from rich.markdown import Markdown as RichMarkdown
 from textual.widgets import Label, Markdown, Static
-from textual.widgets._markdown import MarkdownStream
 
 from tui.widgets.fmt import stamp
 
@@ -23,27 +23,26 @@ class ChatMessage(Vertical):
     def __init__(self, speaker: str, elapsed: float, text: str = "", phase: str | None = None) -> None:
         super().__init__(classes=f"message -{speaker}")
         self.speaker, self.elapsed, self.text, self.phase = speaker, elapsed, text, phase
-        self._stream: MarkdownStream | None = None
 
     def compose(self):
         yield Label(f"{SPEAKER[self.speaker]} · {stamp(self.elapsed)}", classes="message-head")
-        yield Markdown(as_markdown(self.speaker, self.text), classes="message-body")
+        # One widget per message (Rich renders the Markdown), not a widget per paragraph:
+        # a long chat stays cheap to lay out and restyle.
+        yield Static(self._body(), classes="message-body")
+
+    def _body(self) -> RichMarkdown:
+        return RichMarkdown(as_markdown(self.speaker, self.text))
 
     async def append(self, chunk: str) -> None:
-        """Chunks arriving faster than Markdown renders are batched, not queued one by one."""
         self.text += chunk
-        if self._stream is None:
-            self._stream = Markdown.get_stream(self.query_one(Markdown))
-        await self._stream.write(chunk)
+        self.query_one(".message-body", Static).update(self._body())
 
     async def end_stream(self) -> None:
-        if self._stream is not None:
-            await self._stream.stop()
-            self._stream = None
+        """Nothing left to flush: every chunk is shown as it comes."""
 
     async def replace(self, text: str) -> None:
         self.text = text
-        await self.query_one(Markdown).update(text)
+        self.query_one(".message-body", Static).update(self._body())
 
 
 class ChatLog(VerticalScroll):
