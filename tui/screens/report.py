@@ -8,6 +8,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import (
     DataTable,
@@ -84,6 +85,12 @@ class ReportScreen(Screen):
         if not self.query(DataTable):  # its tab pane mounts a moment after the screen
             self.call_after_refresh(self.show, result)
             return
+        try:
+            self._show(result)
+        except NoMatches:
+            pass  # the app quit while the report was loading: its widgets are going away
+
+    def _show(self, result: SessionReport) -> None:
         self.result = result
         d, row = result.data, result.row
         report = d.report
