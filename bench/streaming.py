@@ -44,22 +44,23 @@ async def through_app(base_url: str, n: int) -> tuple[list[float], list[float]]:
     from prompts.loader import load_cases
     from rubric.model import load_rubric
     from tui.app import MlsdApp, Start
+    from tui.screens.practice import PracticeScreen
     from tui.settings import load_settings
     from tui.widgets.answer_box import AnswerBox
     from tui.widgets.chat import ChatMessage
 
     seen: dict[str, float] = {}
-    original, original_end = ChatMessage.append, ChatMessage.end_stream
+    original, original_done = ChatMessage.append, PracticeScreen.on_reply_done
 
     async def timed_append(self, chunk: str) -> None:
         seen.setdefault("first", time.perf_counter())
         await original(self, chunk)
 
-    async def timed_end(self) -> None:
-        await original_end(self)
-        seen["done"] = time.perf_counter()  # the whole reply is rendered
+    async def timed_done(self, message) -> None:
+        await original_done(self, message)
+        seen["done"] = time.perf_counter()  # the whole reply is on screen
 
-    ChatMessage.append, ChatMessage.end_stream = timed_append, timed_end
+    ChatMessage.append, PracticeScreen.on_reply_done = timed_append, timed_done
     endpoint = Endpoint(model="test-model", base_url=base_url, api_key=SecretStr("k"))
     settings = load_settings()
     clock = FakeClock()
@@ -82,7 +83,7 @@ async def through_app(base_url: str, n: int) -> tuple[list[float], list[float]]:
                 await asyncio.sleep(0.001)
             fulls.append(seen["done"] - start)
             firsts.append(seen["first"] - start)
-    ChatMessage.append, ChatMessage.end_stream = original, original_end
+    ChatMessage.append, PracticeScreen.on_reply_done = original, original_done
     return firsts, fulls
 
 

@@ -15,6 +15,7 @@ from interviewer.summary import running_summary
 from prompts.lines import interviewer_lines
 from prompts.templates import render
 from rubric.model import Rubric, load_rubric
+from rubric.transcript import stamp
 
 __all__ = ["DEFAULT_MODEL", "Endpoint", "EndpointError", "OpenAIInterviewer", "check", "describe"]
 
@@ -72,7 +73,7 @@ class OpenAIInterviewer:
         names = {c.id: c.name for c in self.rubric.criteria}
         missed = [c.name for c in ctx.tracker.missed(phase.id)] if move.kind not in ("open", "close", "end_early") else []
         return render("interviewer_system.j2", case=ctx.case, plan=plan, move=move, phase=phase, missed=missed,
-                      stamp=lambda s: f"{int(s) // 60:02d}:{int(s) % 60:02d}",
+                      stamp=stamp,
                       next_topic=self.lines.phases[move.transition_to].topic if move.transition_to else "",
                       phase_topic=self.lines.phases[phase.id].topic, probe_name=names.get(move.probe or "", ""))
 
@@ -81,8 +82,7 @@ class OpenAIInterviewer:
             return running_summary(ctx.turns, n, ctx.plan, ctx.case, self.rubric, ctx.tracker)
 
         phase = ctx.move.phase
-        start = next((i for i, t in enumerate(ctx.turns) if (t.phase or ctx.plan.phase_id_at(t.elapsed)) == phase),
-                     len(ctx.turns))
+        start = next((i for i, t in enumerate(ctx.turns) if ctx.plan.phase_of(t) == phase), len(ctx.turns))
         total = len(ctx.turns)
         keep_from = max(total - MAX_RECENT, min(start, total - MIN_RECENT))
         messages = fit(self.system_prompt(ctx), summarise, ctx.turns, self.endpoint.budget, keep_from)

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
+from rubric.transcript import Turn
+
 # (id, title, start minute, end minute) of the reference 45-minute interview.
 REFERENCE = (
     ("clarify", "Clarify", 0, 5),
@@ -58,6 +60,10 @@ class Plan(BaseModel):
 
     def phase_id_at(self, elapsed: float) -> str:
         return self.phase_at(elapsed).id
+
+    def phase_of(self, turn: Turn) -> str:
+        """The phase a turn belongs to: the one it was stored with, else the one its time falls in."""
+        return turn.phase or self.phase_id_at(turn.elapsed)
 
     def phase(self, phase_id: str) -> Phase:
         return next(p for p in self.phases if p.id == phase_id)

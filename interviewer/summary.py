@@ -20,7 +20,7 @@ def running_summary(turns: list[Turn], upto: int, plan: Plan, case: Case, rubric
     lines = ["Summary of the interview so far (earlier turns are not repeated here):"]
     by_phase: dict[str, list[tuple[int, Turn]]] = {}
     for n, turn in enumerate(turns[:upto], start=1):
-        by_phase.setdefault(turn.phase or plan.phase_id_at(turn.elapsed), []).append((n, turn))
+        by_phase.setdefault(plan.phase_of(turn), []).append((n, turn))
     for phase in plan.phases:
         items = by_phase.get(phase.id)
         if not items:

@@ -18,9 +18,9 @@ from prompts.templates import render
 from rubric.matcher import PhraseBook, Sentence
 from rubric.model import Rubric, load_rubric
 from rubric.offline_scorer import track
-from rubric.score import CriterionScore, ScoreReport, assemble, verify_quotes
+from rubric.score import CriterionScore, ScoreReport, assemble
 from rubric.text import sentences
-from rubric.transcript import Transcript
+from rubric.transcript import Transcript, stamp
 
 
 class JudgedCriterion(BaseModel):
@@ -48,7 +48,7 @@ def judge_messages(transcript: Transcript, case: Case | None, rubric: Rubric,
     system = render("judge.j2", fence=fence, case_title=case.title if case else (transcript.case_id or "unknown"),
                     not_applicable=case.not_applicable if case else [], rubric=rubric,
                     evidence=evidence or ["nothing found"])
-    lines = [f"[{n}] {t.speaker.title()} ({t.elapsed // 60:02d}:{t.elapsed % 60:02d}): {t.text}"
+    lines = [f"[{n}] {t.speaker.title()} ({stamp(t.elapsed)}): {t.text}"
              for n, t in transcript.numbered()]
     if transcript.diagram.strip():
         lines.append("Candidate's diagram:\n" + transcript.diagram)
@@ -124,8 +124,7 @@ def accept(judgement: Judgement, transcript: Transcript, case: Case | None, rubr
             criteria[c.id] = CriterionScore(id=c.id, status="missed")
             continue
         criteria[c.id] = CriterionScore(id=c.id, status=j.status, prompted=j.prompted, turn=j.turn, quote=j.quote)
-    report = assemble(rubric, "llm", case.id if case else transcript.case_id, criteria)
-    return verify_quotes(report, transcript)
+    return assemble(rubric, "llm", case.id if case else transcript.case_id, criteria)
 
 
 def _holds(j: JudgedCriterion, turns: dict, book: PhraseBook) -> bool:

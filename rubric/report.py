@@ -8,7 +8,7 @@ from prompts.templates import render
 from rubric.mistakes import find_mistakes
 from rubric.model import Rubric, load_rubric
 from rubric.score import ScoreReport
-from rubric.transcript import Transcript
+from rubric.transcript import Transcript, stamp
 
 FORMATS = ("md", "html", "json")
 MARK = {"met": "✔", "partial": "◐", "missed": "✘", "n/a": "–"}
@@ -31,9 +31,9 @@ def render_report(data: ReportInput, fmt: str, rubric: Rubric | None = None,
     names = {c.id: c.name for c in rubric.criteria}
     cats = {c.id: c.name for c in rubric.categories}
     turns = dict(data.transcript.numbered())
-    stamp = {n: f"{t.elapsed // 60:02d}:{t.elapsed % 60:02d}" for n, t in turns.items()}
+    stamps = {n: stamp(t.elapsed) for n, t in turns.items()}
     return render(
-        f"report.{fmt}.j2", d=data, names=names, cats=cats, mark=MARK, stamp=stamp,
+        f"report.{fmt}.j2", d=data, names=names, cats=cats, mark=MARK, stamp=stamps,
         mistakes=find_mistakes(data.report, data.transcript, rubric, phase_at),
         bar=lambda score, width=20: "█" * round(score / 100 * width) + "░" * (width - round(score / 100 * width)),
     )

@@ -40,7 +40,7 @@ def covered_by_turn(transcript: Transcript, case: Case | None, rubric: Rubric,
     out: list[dict[str, Covered]] = []
     for turn in transcript.turns:
         tracker.add(turn)
-        tracker.add_diagram(diagram_at(diagrams or [], turn.elapsed, transcript.diagram if not diagrams else ""))
+        tracker.add_diagram(diagram_at(diagrams or [], turn.elapsed, transcript.diagram))
         out.append({cid: Covered(status=STATUS[f.level], prompted=f.prompted, turn=f.turn)
                     for cid, f in tracker.findings.items() if f.applicable and f.level >= LEVELS["partial"]})
     return out

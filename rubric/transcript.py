@@ -8,6 +8,12 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 Speaker = Literal["interviewer", "candidate"]
 
 
+def stamp(seconds: float) -> str:
+    """Session time as mm:ss, as transcripts, reports and screens show it."""
+    seconds = max(0, int(seconds))
+    return f"{seconds // 60:02d}:{seconds % 60:02d}"
+
+
 class Turn(BaseModel):
     model_config = ConfigDict(frozen=True)
 

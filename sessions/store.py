@@ -19,7 +19,6 @@ from rubric.score import ScoreReport
 from rubric.transcript import Transcript, Turn
 from sessions import migrations
 
-
 OPEN_TIMEOUT = 5.0  # seconds to wait for another process holding the database
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from rubric.transcript import Transcript, Turn
+from rubric.transcript import Transcript, Turn, stamp
 
 SPEAKERS = {"interviewer": "Interviewer", "candidate": "Candidate"}
 _TURN = re.compile(r"^\[(\d+):([0-5]\d)\] (Interviewer|Candidate):(?: (.*))?$", re.IGNORECASE)
@@ -23,8 +23,7 @@ def format_text(transcript: Transcript) -> str:
         out.append("")
     for turn in transcript.turns:
         first, *rest = turn.text.split("\n")
-        mm, ss = divmod(turn.elapsed, 60)
-        out.append(f"[{mm:02d}:{ss:02d}] {SPEAKERS[turn.speaker]}:" + (f" {first}" if first else ""))
+        out.append(f"[{stamp(turn.elapsed)}] {SPEAKERS[turn.speaker]}:" + (f" {first}" if first else ""))
         out += [INDENT + line for line in rest]
     return "\n".join(out) + "\n"
 

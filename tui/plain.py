@@ -10,14 +10,11 @@ import sys
 from collections.abc import AsyncIterator
 from typing import TextIO
 
+from rubric.transcript import stamp
 from sessions.runner import PracticeSession
 
 HELP = "Commands: /time shows the clock, /end finishes early, /help. Ctrl-C pauses (resume with `mlsd practice --resume`)."
 PASTE_GAP = 0.05  # lines arriving closer together than this are one paste
-
-
-def _stamp(seconds: int) -> str:
-    return f"{seconds // 60:02d}:{seconds % 60:02d}"
 
 
 class PlainDialogue:
@@ -33,7 +30,7 @@ class PlainDialogue:
 
     def _stream(self, label: str, chunks: AsyncIterator[str]) -> None:
         async def run() -> None:
-            self.out.write(f"\n[{_stamp(self.s.elapsed)}] {label}: ")
+            self.out.write(f"\n[{stamp(self.s.elapsed)}] {label}: ")
             async for chunk in chunks:
                 self.out.write(chunk)
                 self.out.flush()
@@ -46,7 +43,7 @@ class PlainDialogue:
         last = self.s.turns[-1] if self.s.turns else None
         if last is not None and last.move == "transition":
             phase = self.s.plan.phase(last.phase)
-            self.say(f"── {phase.title} ({_stamp(phase.start)}–{_stamp(phase.end)}) ──")
+            self.say(f"── {phase.title} ({stamp(phase.start)}–{stamp(phase.end)}) ──")
 
     def _read(self) -> str | None:
         """One answer, or None at end of input. Returns '' if the session time ran out first."""
@@ -82,14 +79,14 @@ class PlainDialogue:
         if not s.turns:
             self._stream("Interviewer", s.open())
         else:
-            self.say(f"Resuming session {s.id} at {_stamp(s.elapsed)}.")
+            self.say(f"Resuming session {s.id} at {stamp(s.elapsed)}.")
             last = s.turns[-1]
-            self.say(f"[{_stamp(last.elapsed)}] {'Interviewer' if last.speaker == 'interviewer' else 'You'}: {last.text}")
+            self.say(f"[{stamp(last.elapsed)}] {'Interviewer' if last.speaker == 'interviewer' else 'You'}: {last.text}")
             if s.awaiting_reply:
                 self._stream("Interviewer", s.pending_reply())
         try:
             while not s.finished:
-                self.out.write(f"\n[{_stamp(s.elapsed)}] You> ")
+                self.out.write(f"\n[{stamp(s.elapsed)}] You> ")
                 self.out.flush()
                 text = self._read()
                 if text and not self.merge_pastes:
@@ -107,7 +104,7 @@ class PlainDialogue:
                     continue
                 if text.strip() == "/time":
                     phase = s.plan.phase_at(s.elapsed)
-                    self.say(f"{_stamp(s.elapsed)} of {_stamp(s.plan.total)}; phase: {phase.title} until {_stamp(phase.end)}")
+                    self.say(f"{stamp(s.elapsed)} of {stamp(s.plan.total)}; phase: {phase.title} until {stamp(phase.end)}")
                     continue
                 self._stream("Interviewer", s.answer(text))
         except KeyboardInterrupt:

@@ -108,8 +108,12 @@ class PracticeScreen(Screen):
         self.driver.stop()
 
     # ------------------------------------------------------------------ the clock
+    def _now(self) -> float:
+        """Session time, held at the end once the time is up."""
+        return min(self.clock.elapsed(), self.plan.total)
+
     def tick(self) -> None:
-        elapsed = min(self.clock.elapsed(), self.plan.total)
+        elapsed = self._now()
         self.query_one(Countdown).elapsed = elapsed
         self.query_one(PhaseBar).elapsed = elapsed
         self._frame += 1
@@ -159,14 +163,13 @@ class PracticeScreen(Screen):
                 self.spoken_phase = turn.phase
             phase = turn.phase or phase
             await chat.add_message(turn.speaker, turn.elapsed, turn.text)
-        chat.call_after_refresh(chat.scroll_end, animate=False)
         if message.diagram:
             self._diagram_loading = True
             self.query_one("#diagram", TextArea).text = message.diagram
         self._diagram_saved = message.diagram
         if message.draft:
             self.query_one(AnswerBox).text = message.draft
-        self._quiet_since = min(self.clock.elapsed(), self.plan.total)
+        self._quiet_since = self._now()
         self.session_id = message.session_id  # last: "ready" means everything is on screen
         self._set_status()
         if message.turns:
@@ -176,25 +179,22 @@ class PracticeScreen(Screen):
 
     async def on_reply_started(self, message: ReplyStarted) -> None:
         self.busy = True
-        self.reply = await self.query_one(ChatLog).add_message("interviewer", min(self.clock.elapsed(), self.plan.total))
+        self.reply = await self.query_one(ChatLog).add_message("interviewer", self._now())
 
     async def on_reply_chunk(self, message: ReplyChunk) -> None:
         if self.reply is not None:
             await self.reply.append(message.text)
-            self.query_one(ChatLog).follow()
 
     async def on_reply_done(self, message: ReplyDone) -> None:
         self.busy = False
         reply, self.reply = self.reply, None
-        if reply is not None:
-            await reply.end_stream()
         if reply is not None and message.turn is not None and reply.text.strip() != message.turn.text:
             await reply.replace(message.turn.text)
         if reply is not None and message.turn is None and not reply.text.strip():
             await reply.remove()
         if message.turn is not None:
             self.spoken_phase = message.turn.phase or self.spoken_phase
-            self._quiet_since = min(self.clock.elapsed(), self.plan.total)
+            self._quiet_since = self._now()
             if message.turn.move == "transition":
                 await self._divider(message.turn.phase)
         if message.finished:
@@ -247,16 +247,16 @@ class PracticeScreen(Screen):
     def _send(self, text: str) -> None:
         self._flush_diagram()
         self.busy = True  # until the reply is done: one answer at a time
-        self._sent = self.query_one(ChatLog).post("candidate", min(self.clock.elapsed(), self.plan.total), text)
+        self._sent = self.query_one(ChatLog).post("candidate", self._now(), text)
         self.driver.answer(text)
 
     @on(TextArea.Changed, "#answer")
     def answer_changed(self) -> None:
-        self._quiet_since = min(self.clock.elapsed(), self.plan.total)
+        self._quiet_since = self._now()
 
     @on(TextArea.Changed, "#diagram")
     def diagram_changed(self) -> None:
-        self._quiet_since = min(self.clock.elapsed(), self.plan.total)  # drawing is not silence
+        self._quiet_since = self._now()  # drawing is not silence
         if self._diagram_loading:
             self._diagram_loading = False
             return

@@ -53,7 +53,7 @@ class ReplayScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Label(f"Replay of session {self.session_id}: loading…", id="replay-head")
         with Horizontal(id="replay-body"):
-            yield ChatLog(id="replay-chat")
+            yield ChatLog(id="replay-chat", live=False)
             with Vertical(id="replay-side"):
                 yield Static("", id="so-far")
                 diagram = TextArea("", id="replay-diagram", read_only=True, soft_wrap=False)
@@ -83,8 +83,7 @@ class ReplayScreen(Screen):
 
     # ------------------------------------------------------------------ moving
     def _phase(self, n: int) -> str:
-        turn = self.data.transcript.turns[n - 1]
-        return turn.phase or self.data.plan.phase_id_at(turn.elapsed)
+        return self.data.plan.phase_of(self.data.transcript.turns[n - 1])
 
     async def go_to(self, n: int) -> None:
         chat = self.query_one(ChatLog)
@@ -125,7 +124,7 @@ class ReplayScreen(Screen):
             probe = ", probed" if c.prompted else ""
             lines.append(f"{MARK[c.status]} {names.get(cid, cid)} [dim]({where}{probe})[/dim]")
         self.query_one("#so-far", Static).update("\n".join(lines))
-        text = diagram_at(data.diagrams, turn.elapsed if turn else 0, data.transcript.diagram if not data.diagrams else "")
+        text = diagram_at(data.diagrams, turn.elapsed if turn else 0, data.transcript.diagram)
         area = self.query_one("#replay-diagram", TextArea)
         area.text = text
         area.border_title = f"Diagram at {stamp(turn.elapsed)}" if turn else "Diagram"

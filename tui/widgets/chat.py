@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from textual.containers import Vertical, VerticalScroll
 from rich.markdown import Markdown as RichMarkdown
+from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Label, Markdown, Static
 
 from tui.widgets.fmt import stamp
@@ -37,49 +37,39 @@ class ChatMessage(Vertical):
         self.text += chunk
         self.query_one(".message-body", Static).update(self._body())
 
-    async def end_stream(self) -> None:
-        """Nothing left to flush: every chunk is shown as it comes."""
-
     async def replace(self, text: str) -> None:
         self.text = text
         self.query_one(".message-body", Static).update(self._body())
 
 
 class ChatLog(VerticalScroll):
-    """Follows the newest turn unless the reader has scrolled up to read an older one."""
+    """Follows the newest turn unless the reader has scrolled up to read an older one
+    (Textual's anchor: released by scrolling up, restored by scrolling back to the end)."""
 
     can_focus = True
 
-    def _following(self) -> bool:
-        return self.scroll_y >= self.max_scroll_y - 2
+    def __init__(self, *, live: bool = True, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.live = live  # a replay places its view itself, turn by turn
+
+    def on_mount(self) -> None:
+        if self.live:
+            self.anchor()
 
     async def add_case(self, title: str, prompt: str) -> None:
         await self.mount(Static(f"[b]{title}[/b]", classes="case-title", markup=True))
         await self.mount(Markdown(prompt, classes="case-prompt"))
 
     async def add_message(self, speaker: str, elapsed: float, text: str = "") -> ChatMessage:
-        follow = self._following()
         message = ChatMessage(speaker, elapsed, text)
         await self.mount(message)
-        if follow:
-            self.call_after_refresh(self.scroll_end, animate=False)
         return message
 
     def post(self, speaker: str, elapsed: float, text: str) -> ChatMessage:
         """Show a message at once, without waiting for it to mount."""
-        follow = self._following()
         message = ChatMessage(speaker, elapsed, text)
         self.mount(message)
-        if follow:
-            self.call_after_refresh(self.scroll_end, animate=False)
         return message
 
     async def add_divider(self, text: str) -> None:
-        follow = self._following()
         await self.mount(Static(f"── {text} ──", classes="divider"))
-        if follow:
-            self.call_after_refresh(self.scroll_end, animate=False)
-
-    def follow(self) -> None:
-        if self._following():
-            self.call_after_refresh(self.scroll_end, animate=False)

@@ -1,10 +1,7 @@
 """How times and long text are shown on screen, the same way everywhere."""
+from rubric.transcript import stamp
 
-
-def stamp(seconds: float) -> str:
-    """Seconds as mm:ss."""
-    seconds = max(0, int(seconds))
-    return f"{seconds // 60:02d}:{seconds % 60:02d}"
+__all__ = ["clip", "stamp"]
 
 
 def clip(text: str, width: int) -> str:
