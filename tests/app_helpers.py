@@ -47,6 +47,13 @@ async def until(pilot, condition: Callable[[], object], seconds: float = 10.0) -
                          f"workers: {[w.name + ':' + w.state.name for w in pilot.app.workers]}")
 
 
+async def practice_ready(pilot):
+    """The practice screen once its session is on screen and the interviewer has spoken."""
+    screen = pilot.app.screen
+    await until(pilot, lambda: screen.session_id and not screen.busy)
+    return screen
+
+
 def stored_session(store: Store, name: str, started: str, status: str = "completed", upto: int | None = None,
                    diagram: str = "", minutes: float = 45) -> int:
     """A session made of a test transcript, with a fixed start date."""

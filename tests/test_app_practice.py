@@ -5,7 +5,7 @@ import asyncio
 import threading
 
 from interviewer.offline import OfflineInterviewer
-from tests.app_helpers import db, make_app, until
+from tests.app_helpers import db, make_app, practice_ready, until
 from tui.app import Start
 from tui.screens.home import HomeScreen
 from tui.screens.practice import PracticeScreen
@@ -58,8 +58,7 @@ async def test_a_two_minute_session_runs_from_home_to_report_by_keys():
 async def test_enter_sends_and_ctrl_j_starts_a_new_line():
     app, clock = make_app(Start("practice", case_id="payment-fraud", seed=3))
     async with app.run_test() as pilot:
-        screen = app.screen
-        await until(pilot, lambda: screen.session_id and not screen.busy)
+        screen = await practice_ready(pilot)
         await pilot.press(*"first line", "ctrl+j", *"second line")
         assert screen.query_one(AnswerBox).text == "first line\nsecond line"
         await pilot.press("enter")
@@ -72,8 +71,7 @@ async def test_pasted_text_with_newlines_stays_in_the_box_until_enter():
 
     app, clock = make_app(Start("practice", case_id="payment-fraud", seed=3))
     async with app.run_test() as pilot:
-        screen = app.screen
-        await until(pilot, lambda: screen.session_id and not screen.busy)
+        screen = await practice_ready(pilot)
         box = screen.query_one(AnswerBox)
         pasted = "\n".join(f"point {i}: streaming features from the payment log" for i in range(40))
         app.post_message(events.Paste(pasted))  # as the terminal driver delivers it
@@ -104,8 +102,7 @@ async def test_the_countdown_warns_in_the_last_minute_of_a_phase_and_of_the_sess
 async def test_the_diagram_is_stored_and_counts_for_the_diagram_criterion():
     app, clock = make_app(Start("practice", case_id="delivery-time", seed=1), minutes=2)
     async with app.run_test() as pilot:
-        screen = app.screen
-        await until(pilot, lambda: screen.session_id and not screen.busy)
+        screen = await practice_ready(pilot)
         await pilot.press("f2")
         assert screen.query_one("#diagram").has_focus
         await pilot.press(*"app -> eta service -> model", "enter", *"model -> feature store")
@@ -124,8 +121,7 @@ async def test_the_diagram_is_stored_and_counts_for_the_diagram_criterion():
 async def test_pause_stops_the_clock_and_the_input_until_resumed():
     app, clock = make_app(Start("practice", case_id="delivery-time", seed=1))
     async with app.run_test() as pilot:
-        screen = app.screen
-        await until(pilot, lambda: screen.session_id and not screen.busy)
+        screen = await practice_ready(pilot)
         await pilot.press("f5")
         assert clock.paused and screen.query_one(AnswerBox).disabled and screen.query_one(Countdown).paused
         await pilot.press("f5")
@@ -135,8 +131,7 @@ async def test_pause_stops_the_clock_and_the_input_until_resumed():
 async def test_end_early_asks_first_and_no_keeps_going():
     app, clock = make_app(Start("practice", case_id="delivery-time", seed=1))
     async with app.run_test() as pilot:
-        screen = app.screen
-        await until(pilot, lambda: screen.session_id and not screen.busy)
+        screen = await practice_ready(pilot)
         await pilot.press("f8")
         await pilot.press("n")
         assert app.screen is screen and not screen.closing
@@ -153,8 +148,7 @@ async def test_end_early_asks_first_and_no_keeps_going():
 async def test_quit_keeps_the_session_resumable_with_the_unsent_answer():
     app, clock = make_app(Start("practice", case_id="delivery-time", seed=1))
     async with app.run_test() as pilot:
-        screen = app.screen
-        await until(pilot, lambda: screen.session_id and not screen.busy)
+        screen = await practice_ready(pilot)
         await type_answer(pilot, "How many orders per day?")
         clock.set(95)
         await pilot.press(*"half-typed thought")
@@ -175,8 +169,7 @@ async def test_quit_keeps_the_session_resumable_with_the_unsent_answer():
 async def test_time_up_sends_what_was_typed_as_the_last_answer():
     app, clock = make_app(Start("practice", case_id="delivery-time", seed=1), minutes=1)
     async with app.run_test() as pilot:
-        screen = app.screen
-        await until(pilot, lambda: screen.session_id and not screen.busy)
+        await practice_ready(pilot)
         await pilot.press(*"A fallback is the restaurant's historical median.")
         clock.set(61)
         await until(pilot, lambda: isinstance(app.screen, ReportScreen))
@@ -187,8 +180,7 @@ async def test_time_up_sends_what_was_typed_as_the_last_answer():
 async def test_a_silent_candidate_is_moved_on_when_the_phase_runs_out():
     app, clock = make_app(Start("practice", case_id="delivery-time", seed=1))
     async with app.run_test() as pilot:
-        screen = app.screen
-        await until(pilot, lambda: screen.session_id and not screen.busy)
+        screen = await practice_ready(pilot)
         await type_answer(pilot, "What is the business metric we care about?")
         clock.set(5 * 60 + 10)  # framing started 10 s ago: not yet
         await pilot.pause(0.3)
@@ -241,8 +233,7 @@ async def test_the_clock_ticks_and_the_input_works_while_the_interviewer_thinks(
 async def test_keys_typed_right_after_enter_start_the_next_answer():
     app, clock = make_app(Start("practice", case_id="delivery-time", seed=1))
     async with app.run_test() as pilot:
-        screen = app.screen
-        await until(pilot, lambda: screen.session_id and not screen.busy)
+        screen = await practice_ready(pilot)
         await pilot.press(*"How many orders?", "enter", *"next")
         await until(pilot, lambda: not screen.busy and len(screen.query(".message")) == 3)
         assert screen.query_one(AnswerBox).text == "next"
@@ -254,8 +245,7 @@ async def test_an_answer_the_store_refused_goes_back_to_the_box(monkeypatch):
 
     app, clock = make_app(Start("practice", case_id="delivery-time", seed=1))
     async with app.run_test() as pilot:
-        screen = app.screen
-        await until(pilot, lambda: screen.session_id and not screen.busy)
+        screen = await practice_ready(pilot)
 
         def disk_full(self, session_id, turn):
             raise StoreError(f"{self.path}: cannot save the turn: the disk is full; free some space, nothing stored so far is lost")

@@ -49,9 +49,13 @@ class Terminal:
         subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True)
 
 
+def terminal_env(home: Path) -> dict[str, str]:
+    return {"MLSD_HOME": str(home), "TERM": "xterm-256color", "PYTHONPATH": str(ROOT)}
+
+
 def test_a_one_minute_session_in_a_real_terminal_ends_in_the_score_report(tmp_path):
     home = tmp_path / "home"
-    env = {"MLSD_HOME": str(home), "TERM": "xterm-256color", "PYTHONPATH": str(ROOT)}
+    env = terminal_env(home)
     term = Terminal(f"{sys.executable} -m tui practice --case delivery-time --minutes 1", env)
     try:
         term.wait_for("Your answer", 20)
@@ -78,7 +82,7 @@ def test_a_one_minute_session_in_a_real_terminal_ends_in_the_score_report(tmp_pa
 
 def test_a_killed_app_resumes_with_its_turns_diagram_and_clock(tmp_path):
     home = tmp_path / "home"
-    env = {"MLSD_HOME": str(home), "TERM": "xterm-256color", "PYTHONPATH": str(ROOT)}
+    env = terminal_env(home)
     term = Terminal(f"{sys.executable} -m tui practice --case delivery-time --seed 4242", env)
     try:
         term.wait_for("· your turn", 20)

@@ -83,7 +83,7 @@ def test_the_key_is_nowhere_in_the_database_exports_reports_or_output(tmp_path):
 
 
 async def test_the_app_says_when_the_offline_interviewer_takes_over_and_when_the_llm_is_back():
-    from tests.app_helpers import make_app, until
+    from tests.app_helpers import make_app, practice_ready, until
     from tui.app import Start
 
     with FakeLLM(key=KEY) as llm:
@@ -93,8 +93,7 @@ async def test_the_app_says_when_the_offline_interviewer_takes_over_and_when_the
         app, clock = make_app(Start("practice", case_id="delivery-time", seed=1), interviewer=lambda: interviewer)
         llm.fail_next = [503]
         async with app.run_test() as pilot:
-            screen = app.screen
-            await until(pilot, lambda: screen.session_id and not screen.busy)
+            screen = await practice_ready(pilot)
             assert screen.label.startswith("offline, standing in for test-model@127.0.0.1:")
             assert "standing in for test-model" in str(screen.query_one("#status").render())
             await pilot.press(*"How many orders per day?", "enter")

@@ -170,12 +170,12 @@ def test_a_bad_key_and_an_unknown_model_are_reported_at_start():
 
 
 def test_the_prompt_stays_within_budget_with_a_summary_of_earlier_phases(tmp_path, cases):
-    from tests.conftest import transcript
     from interviewer.context import TurnContext
     from interviewer.move import Move
     from interviewer.plan import Plan
     from rubric.model import load_rubric
     from rubric.tracker import EvidenceTracker
+    from tests.conftest import transcript
 
     t = transcript("delivery-time.strong")
     plan = Plan.scaled(45)
