@@ -6,12 +6,12 @@ import statistics
 import time
 from pathlib import Path
 
-from prompts.loader import load_cases
-from rubric.model import load_rubric
-from rubric.offline_scorer import score_transcript
-from rubric.text import sentences, words
-from rubric.transcript import Transcript
-from sessions.transcript_text import format_text, parse_text
+from mlsd.prompts.loader import load_cases
+from mlsd.rubric.model import load_rubric
+from mlsd.rubric.offline_scorer import score_transcript
+from mlsd.rubric.text import sentences, words
+from mlsd.rubric.transcript import Transcript
+from mlsd.sessions.transcript_text import format_text, parse_text
 
 STRONG = Path(__file__).resolve().parent.parent / "tests" / "data" / "transcripts" / "delivery-time.strong.txt"
 

@@ -14,14 +14,14 @@ FRAME_MS = 1000 / 60
 async def session_stall() -> float:
     os.environ["MLSD_HOME"] = tempfile.mkdtemp(prefix="mlsd-bench-")
     from bench.tokens import TRANSCRIPT
-    from interviewer.clock import FakeClock
-    from prompts.loader import load_cases
-    from rubric.model import load_rubric
-    from sessions.transcript_text import parse_text
-    from tui.app import MlsdApp, Start
-    from tui.screens.report import ReportScreen
-    from tui.settings import load_settings
-    from tui.widgets.answer_box import AnswerBox
+    from mlsd.interviewer.clock import FakeClock
+    from mlsd.prompts.loader import load_cases
+    from mlsd.rubric.model import load_rubric
+    from mlsd.sessions.transcript_text import parse_text
+    from mlsd.tui.app import MlsdApp, Start
+    from mlsd.tui.screens.report import ReportScreen
+    from mlsd.tui.settings import load_settings
+    from mlsd.tui.widgets.answer_box import AnswerBox
 
     answers = [(t.elapsed, t.text) for t in parse_text(TRANSCRIPT.read_text(), "s").turns if t.speaker == "candidate"]
     settings = load_settings()

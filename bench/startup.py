@@ -28,9 +28,9 @@ print(T[0])
 """
 MLSD = """
 import time
-from tui.settings import load_settings
-from tui.cli import catalog
-from tui.app import MlsdApp
+from mlsd.tui.settings import load_settings
+from mlsd.tui.cli import catalog
+from mlsd.tui.app import MlsdApp
 class Timed(MlsdApp):
     def on_mount(self):
         super().on_mount()

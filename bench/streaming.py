@@ -38,16 +38,16 @@ async def through_app(base_url: str, n: int) -> tuple[list[float], list[float]]:
     os.environ["MLSD_HOME"] = tempfile.mkdtemp(prefix="mlsd-bench-")
     from pydantic import SecretStr
 
-    from interviewer.backends import build
-    from interviewer.clock import FakeClock
-    from interviewer.openai_backend import Endpoint
-    from prompts.loader import load_cases
-    from rubric.model import load_rubric
-    from tui.app import MlsdApp, Start
-    from tui.screens.practice import PracticeScreen
-    from tui.settings import load_settings
-    from tui.widgets.answer_box import AnswerBox
-    from tui.widgets.chat import ChatMessage
+    from mlsd.interviewer.backends import build
+    from mlsd.interviewer.clock import FakeClock
+    from mlsd.interviewer.openai_backend import Endpoint
+    from mlsd.prompts.loader import load_cases
+    from mlsd.rubric.model import load_rubric
+    from mlsd.tui.app import MlsdApp, Start
+    from mlsd.tui.screens.practice import PracticeScreen
+    from mlsd.tui.settings import load_settings
+    from mlsd.tui.widgets.answer_box import AnswerBox
+    from mlsd.tui.widgets.chat import ChatMessage
 
     seen: dict[str, float] = {}
     original, original_done = ChatMessage.append, PracticeScreen.on_reply_done

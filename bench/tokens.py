@@ -10,14 +10,14 @@ from pathlib import Path
 from pydantic import SecretStr
 
 from bench.llm_server import FakeLLM
-from interviewer.clock import FakeClock
-from interviewer.context_budget import fit, message_tokens
-from interviewer.openai_backend import Endpoint, OpenAIInterviewer
-from prompts.loader import load_cases
-from rubric.model import load_rubric
-from sessions.runner import PracticeSession
-from sessions.store import Store
-from sessions.transcript_text import parse_text
+from mlsd.interviewer.clock import FakeClock
+from mlsd.interviewer.context_budget import fit, message_tokens
+from mlsd.interviewer.openai_backend import Endpoint, OpenAIInterviewer
+from mlsd.prompts.loader import load_cases
+from mlsd.rubric.model import load_rubric
+from mlsd.sessions.runner import PracticeSession
+from mlsd.sessions.store import Store
+from mlsd.sessions.transcript_text import parse_text
 
 TRANSCRIPT = Path(__file__).resolve().parent.parent / "tests" / "data" / "transcripts" / "delivery-time.strong.txt"
 

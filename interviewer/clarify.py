@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import re
 
-from prompts.case import Case, Fact
-from prompts.lines import fact_kinds
+from mlsd.prompts.case import Case, Fact
+from mlsd.prompts.lines import fact_kinds
 
 # One question often asks two things ("what's the scale and the latency budget?"):
 # each part is matched on its own.

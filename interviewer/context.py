@@ -5,11 +5,11 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Protocol
 
-from interviewer.move import Move
-from interviewer.plan import Plan
-from prompts.case import Case
-from rubric.tracker import EvidenceTracker
-from rubric.transcript import Turn
+from mlsd.interviewer.move import Move
+from mlsd.interviewer.plan import Plan
+from mlsd.prompts.case import Case
+from mlsd.rubric.tracker import EvidenceTracker
+from mlsd.rubric.transcript import Turn
 
 
 @dataclass

@@ -7,7 +7,7 @@ from urllib.parse import urlparse
 
 from pydantic import SecretStr
 
-from interviewer.context_budget import DEFAULT_BUDGET
+from mlsd.interviewer.context_budget import DEFAULT_BUDGET
 
 DEFAULT_MODEL = "gpt-4o-mini"
 

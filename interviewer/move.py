@@ -5,7 +5,7 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from prompts.case import Fact
+from mlsd.prompts.case import Fact
 
 MoveKind = Literal["open", "answer", "probe", "transition", "nudge", "follow_up", "close", "end_early"]
 

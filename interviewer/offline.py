@@ -6,9 +6,9 @@ import random
 import re
 from collections.abc import AsyncIterator
 
-from interviewer.context import TurnContext
-from interviewer.move import Move
-from prompts.lines import interviewer_lines
+from mlsd.interviewer.context import TurnContext
+from mlsd.interviewer.move import Move
+from mlsd.prompts.lines import interviewer_lines
 
 
 class OfflineInterviewer:

@@ -8,14 +8,14 @@ from collections.abc import AsyncIterator
 import httpx
 import openai
 
-from interviewer.context import TurnContext
-from interviewer.context_budget import MAX_RECENT, MIN_RECENT, fit, message_tokens
-from interviewer.endpoint import DEFAULT_MODEL, Endpoint, EndpointError
-from interviewer.summary import running_summary
-from prompts.lines import interviewer_lines
-from prompts.templates import render
-from rubric.model import Rubric, load_rubric
-from rubric.transcript import stamp
+from mlsd.interviewer.context import TurnContext
+from mlsd.interviewer.context_budget import MAX_RECENT, MIN_RECENT, fit, message_tokens
+from mlsd.interviewer.endpoint import DEFAULT_MODEL, Endpoint, EndpointError
+from mlsd.interviewer.summary import running_summary
+from mlsd.prompts.lines import interviewer_lines
+from mlsd.prompts.templates import render
+from mlsd.rubric.model import Rubric, load_rubric
+from mlsd.rubric.transcript import stamp
 
 __all__ = ["DEFAULT_MODEL", "Endpoint", "EndpointError", "OpenAIInterviewer", "check", "describe"]
 

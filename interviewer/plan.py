@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
-from rubric.transcript import Turn
+from mlsd.rubric.transcript import Turn
 
 # (id, title, start minute, end minute) of the reference 45-minute interview.
 REFERENCE = (

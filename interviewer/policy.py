@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from collections import Counter
 
-from interviewer.clarify import facts_asked
-from interviewer.move import Move
-from interviewer.plan import Phase, Plan
-from prompts.case import Case
-from prompts.lines import interviewer_lines
-from rubric.model import Criterion, Rubric
-from rubric.text import is_question, sentences, words
-from rubric.tracker import EvidenceTracker, TurnEvidence
-from rubric.transcript import Turn
+from mlsd.interviewer.clarify import facts_asked
+from mlsd.interviewer.move import Move
+from mlsd.interviewer.plan import Phase, Plan
+from mlsd.prompts.case import Case
+from mlsd.prompts.lines import interviewer_lines
+from mlsd.rubric.model import Criterion, Rubric
+from mlsd.rubric.text import is_question, sentences, words
+from mlsd.rubric.tracker import EvidenceTracker, TurnEvidence
+from mlsd.rubric.transcript import Turn
 
 # How many regular probes a phase may take, on top of the must-probes.
 PROBE_CAP = {"clarify": 1, "framing": 2, "data_features": 3, "model_serving": 3, "scale_monitoring": 3, "tradeoffs": 2}

@@ -6,8 +6,8 @@ from __future__ import annotations
 import time
 from collections.abc import AsyncIterator, Callable
 
-from interviewer.context import Interviewer, TurnContext
-from interviewer.openai_backend import FAILURES, OpenAIInterviewer, describe
+from mlsd.interviewer.context import Interviewer, TurnContext
+from mlsd.interviewer.openai_backend import FAILURES, OpenAIInterviewer, describe
 
 
 class TakeoverInterviewer:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from prompts.case import Case
+from mlsd.prompts.case import Case
 
 BUILTIN_CASES = Path(__file__).parent / "cases"
 

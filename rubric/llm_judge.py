@@ -12,15 +12,15 @@ from typing import Literal
 import openai
 from pydantic import BaseModel, ValidationError
 
-from interviewer.openai_backend import FAILURES, Endpoint, EndpointError, describe
-from prompts.case import Case
-from prompts.templates import render
-from rubric.matcher import PhraseBook, Sentence
-from rubric.model import Rubric, load_rubric
-from rubric.offline_scorer import track
-from rubric.score import CriterionScore, ScoreReport, assemble
-from rubric.text import sentences
-from rubric.transcript import Transcript, stamp
+from mlsd.interviewer.openai_backend import FAILURES, Endpoint, EndpointError, describe
+from mlsd.prompts.case import Case
+from mlsd.prompts.templates import render
+from mlsd.rubric.matcher import PhraseBook, Sentence
+from mlsd.rubric.model import Rubric, load_rubric
+from mlsd.rubric.offline_scorer import track
+from mlsd.rubric.score import CriterionScore, ScoreReport, assemble
+from mlsd.rubric.text import sentences
+from mlsd.rubric.transcript import Transcript, stamp
 
 
 class JudgedCriterion(BaseModel):

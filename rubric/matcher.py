@@ -7,10 +7,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from prompts.case import Case
-from rubric import numbers
-from rubric.model import Criterion, Rubric
-from rubric.text import Span, glue_ratio, words
+from mlsd.prompts.case import Case
+from mlsd.rubric import numbers
+from mlsd.rubric.model import Criterion, Rubric
+from mlsd.rubric.text import Span, glue_ratio, words
 
 LEVELS = {"missed": 0, "partial": 1, "met": 2}
 

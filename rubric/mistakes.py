@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from rubric.matcher import PhraseBook, Sentence
-from rubric.model import Mistake, Rubric
-from rubric.score import ScoreReport
-from rubric.text import sentences
-from rubric.transcript import Transcript
+from mlsd.rubric.matcher import PhraseBook, Sentence
+from mlsd.rubric.model import Mistake, Rubric
+from mlsd.rubric.score import ScoreReport
+from mlsd.rubric.text import sentences
+from mlsd.rubric.transcript import Transcript
 
 
 def find_mistakes(report: ScoreReport, transcript: Transcript, rubric: Rubric,

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from prompts.case import Case
-from rubric.model import Rubric, load_rubric
-from rubric.score import CriterionScore, ScoreReport, assemble, verify_quotes
-from rubric.tracker import EvidenceTracker
-from rubric.transcript import Transcript
+from mlsd.prompts.case import Case
+from mlsd.rubric.model import Rubric, load_rubric
+from mlsd.rubric.score import CriterionScore, ScoreReport, assemble, verify_quotes
+from mlsd.rubric.tracker import EvidenceTracker
+from mlsd.rubric.transcript import Transcript
 
 
 def track(transcript: Transcript, case: Case | None, rubric: Rubric,

@@ -4,11 +4,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from prompts.templates import render
-from rubric.mistakes import find_mistakes
-from rubric.model import Rubric, load_rubric
-from rubric.score import ScoreReport
-from rubric.transcript import Transcript, stamp
+from mlsd.prompts.templates import render
+from mlsd.rubric.mistakes import find_mistakes
+from mlsd.rubric.model import Rubric, load_rubric
+from mlsd.rubric.score import ScoreReport
+from mlsd.rubric.transcript import Transcript, stamp
 
 FORMATS = ("md", "html", "json")
 MARK = {"met": "✔", "partial": "◐", "missed": "✘", "n/a": "–"}

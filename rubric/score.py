@@ -5,8 +5,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from rubric.model import Rubric
-from rubric.transcript import Transcript
+from mlsd.rubric.model import Rubric
+from mlsd.rubric.transcript import Transcript
 
 Status = Literal["met", "partial", "missed", "n/a"]
 CREDIT = {"met": 1.0, "partial": 0.5, "missed": 0.0}

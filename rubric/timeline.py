@@ -6,11 +6,11 @@ from collections.abc import Callable
 
 from pydantic import BaseModel
 
-from prompts.case import Case
-from rubric.matcher import LEVELS
-from rubric.model import Rubric
-from rubric.tracker import STATUS, EvidenceTracker
-from rubric.transcript import Transcript
+from mlsd.prompts.case import Case
+from mlsd.rubric.matcher import LEVELS
+from mlsd.rubric.model import Rubric
+from mlsd.rubric.tracker import STATUS, EvidenceTracker
+from mlsd.rubric.transcript import Transcript
 
 
 class Covered(BaseModel):

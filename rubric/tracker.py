@@ -6,12 +6,12 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from prompts.case import Case
-from rubric import numbers
-from rubric.matcher import LEVELS, PhraseBook, Sentence, Window, windows
-from rubric.model import Criterion, Rubric
-from rubric.text import is_question, sentences, words
-from rubric.transcript import Turn
+from mlsd.prompts.case import Case
+from mlsd.rubric import numbers
+from mlsd.rubric.matcher import LEVELS, PhraseBook, Sentence, Window, windows
+from mlsd.rubric.model import Criterion, Rubric
+from mlsd.rubric.text import is_question, sentences, words
+from mlsd.rubric.transcript import Turn
 
 STATUS = {0: "missed", 1: "partial", 2: "met"}
 _NO_ANSWER = re.compile(r"\b(?:i don.t know|not sure|no idea|pass|skip this|can we move on)\b", re.IGNORECASE)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from rubric.score import ScoreReport
-from sessions.store import SessionRow, Store
+from mlsd.rubric.score import ScoreReport
+from mlsd.sessions.store import SessionRow, Store
 
 
 class SessionSummary(BaseModel):

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from interviewer.plan import Plan
-from prompts.case import Case
-from rubric.mistakes import find_mistakes
-from rubric.model import Mistake, Rubric, load_rubric
-from rubric.offline_scorer import score_transcript
-from rubric.report import ReportInput
-from sessions.store import SessionRow, Store
+from mlsd.interviewer.plan import Plan
+from mlsd.prompts.case import Case
+from mlsd.rubric.mistakes import find_mistakes
+from mlsd.rubric.model import Mistake, Rubric, load_rubric
+from mlsd.rubric.offline_scorer import score_transcript
+from mlsd.rubric.report import ReportInput
+from mlsd.sessions.store import SessionRow, Store
 
 
 @dataclass

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
-from interviewer.clock import Clock
-from interviewer.context import Interviewer, TurnContext
-from interviewer.move import Move
-from interviewer.plan import Plan
-from interviewer.policy import Policy
-from prompts.case import Case
-from rubric.model import Rubric, load_rubric
-from rubric.offline_scorer import score_transcript
-from rubric.score import ScoreReport
-from rubric.tracker import EvidenceTracker, TurnEvidence
-from rubric.transcript import Transcript, Turn
-from sessions.store import SessionRow, Store, now_iso
+from mlsd.interviewer.clock import Clock
+from mlsd.interviewer.context import Interviewer, TurnContext
+from mlsd.interviewer.move import Move
+from mlsd.interviewer.plan import Plan
+from mlsd.interviewer.policy import Policy
+from mlsd.prompts.case import Case
+from mlsd.rubric.model import Rubric, load_rubric
+from mlsd.rubric.offline_scorer import score_transcript
+from mlsd.rubric.score import ScoreReport
+from mlsd.rubric.tracker import EvidenceTracker, TurnEvidence
+from mlsd.rubric.transcript import Transcript, Turn
+from mlsd.sessions.store import SessionRow, Store, now_iso
 
 
 class PracticeSession:

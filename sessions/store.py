@@ -15,9 +15,9 @@ from pathlib import Path
 import sqlite_utils
 from pydantic import BaseModel
 
-from rubric.score import ScoreReport
-from rubric.transcript import Transcript, Turn
-from sessions import migrations
+from mlsd.rubric.score import ScoreReport
+from mlsd.rubric.transcript import Transcript, Turn
+from mlsd.sessions import migrations
 
 OPEN_TIMEOUT = 5.0  # seconds to wait for another process holding the database
 

@@ -5,10 +5,10 @@ import json
 
 from pydantic import BaseModel, ValidationError
 
-from rubric.score import ScoreReport
-from rubric.transcript import Turn
-from sessions.store import SessionRow
-from sessions.transcript_text import TranscriptError
+from mlsd.rubric.score import ScoreReport
+from mlsd.rubric.transcript import Turn
+from mlsd.sessions.store import SessionRow
+from mlsd.sessions.transcript_text import TranscriptError
 
 FORMAT = "mlsd-session"
 

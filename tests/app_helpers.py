@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from interviewer.clock import FakeClock
-from interviewer.context import Interviewer
-from prompts.loader import load_cases
-from rubric.model import load_rubric
-from rubric.offline_scorer import score_transcript
-from sessions.store import Store
-from tests.conftest import transcript
-from tui.app import MlsdApp, Start
-from tui.settings import load_settings
+from mlsd.interviewer.clock import FakeClock
+from mlsd.interviewer.context import Interviewer
+from mlsd.prompts.loader import load_cases
+from mlsd.rubric.model import load_rubric
+from mlsd.rubric.offline_scorer import score_transcript
+from mlsd.sessions.store import Store
+from conftest import transcript
+from mlsd.tui.app import MlsdApp, Start
+from mlsd.tui.settings import load_settings
 
 FIXED_DATES = ("2026-11-18T09:30:00+00:00", "2026-11-20T18:05:00+00:00", "2026-11-22T07:45:00+00:00")
 

@@ -2,10 +2,10 @@ from pathlib import Path
 
 import pytest
 
-from interviewer.plan import Plan
-from prompts.loader import load_cases
-from rubric.model import load_rubric
-from sessions.transcript_text import parse_text
+from mlsd.interviewer.plan import Plan
+from mlsd.prompts.loader import load_cases
+from mlsd.rubric.model import load_rubric
+from mlsd.sessions.transcript_text import parse_text
 
 DATA = Path(__file__).parent / "data"
 

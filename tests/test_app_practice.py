@@ -4,14 +4,14 @@ from __future__ import annotations
 import asyncio
 import threading
 
-from interviewer.offline import OfflineInterviewer
-from tests.app_helpers import db, make_app, practice_ready, until
-from tui.app import Start
-from tui.screens.home import HomeScreen
-from tui.screens.practice import PracticeScreen
-from tui.screens.report import ReportScreen
-from tui.widgets.answer_box import AnswerBox
-from tui.widgets.countdown import Countdown
+from mlsd.interviewer.offline import OfflineInterviewer
+from app_helpers import db, make_app, practice_ready, until
+from mlsd.tui.app import Start
+from mlsd.tui.screens.home import HomeScreen
+from mlsd.tui.screens.practice import PracticeScreen
+from mlsd.tui.screens.report import ReportScreen
+from mlsd.tui.widgets.answer_box import AnswerBox
+from mlsd.tui.widgets.countdown import Countdown
 
 
 async def type_answer(pilot, text: str) -> None:
@@ -241,7 +241,7 @@ async def test_keys_typed_right_after_enter_start_the_next_answer():
 
 
 async def test_an_answer_the_store_refused_goes_back_to_the_box(monkeypatch):
-    from sessions.store import Store, StoreError
+    from mlsd.sessions.store import Store, StoreError
 
     app, clock = make_app(Start("practice", case_id="delivery-time", seed=1))
     async with app.run_test() as pilot:

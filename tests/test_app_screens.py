@@ -3,15 +3,15 @@ from __future__ import annotations
 
 import json
 
-from tests.app_helpers import db, make_app, seed, until
-from tui.app import Start
-from tui.screens.confirm import ConfirmScreen
-from tui.screens.history import HistoryScreen
-from tui.screens.home import HomeScreen
-from tui.screens.practice import PracticeScreen
-from tui.screens.replay import ReplayScreen
-from tui.screens.report import ReportScreen
-from tui.widgets.trend import Trend
+from app_helpers import db, make_app, seed, until
+from mlsd.tui.app import Start
+from mlsd.tui.screens.confirm import ConfirmScreen
+from mlsd.tui.screens.history import HistoryScreen
+from mlsd.tui.screens.home import HomeScreen
+from mlsd.tui.screens.practice import PracticeScreen
+from mlsd.tui.screens.replay import ReplayScreen
+from mlsd.tui.screens.report import ReportScreen
+from mlsd.tui.widgets.trend import Trend
 
 
 def report_ready(app):

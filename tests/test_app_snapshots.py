@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from tests.app_helpers import make_app, seed, until
-from tui.app import Start
-from tui.screens.practice import PracticeScreen
-from tui.screens.replay import ReplayScreen
-from tui.screens.report import ReportScreen
-from tui.widgets.answer_box import AnswerBox
+from app_helpers import make_app, seed, until
+from mlsd.tui.app import Start
+from mlsd.tui.screens.practice import PracticeScreen
+from mlsd.tui.screens.replay import ReplayScreen
+from mlsd.tui.screens.report import ReportScreen
+from mlsd.tui.widgets.answer_box import AnswerBox
 
 SIZES = pytest.mark.parametrize("size", [(100, 32), (80, 24)], ids=["100x32", "80x24"])
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from sessions.store import Store
+from mlsd.sessions.store import Store
 
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="needs tmux")
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,7 +56,7 @@ def terminal_env(home: Path) -> dict[str, str]:
 def test_a_one_minute_session_in_a_real_terminal_ends_in_the_score_report(tmp_path):
     home = tmp_path / "home"
     env = terminal_env(home)
-    term = Terminal(f"{sys.executable} -m tui practice --case delivery-time --minutes 1", env)
+    term = Terminal(f"{sys.executable} -m mlsd.tui practice --case delivery-time --minutes 1", env)
     try:
         term.wait_for("Your answer", 20)
         term.wait_for("· your turn", 10)
@@ -83,7 +83,7 @@ def test_a_one_minute_session_in_a_real_terminal_ends_in_the_score_report(tmp_pa
 def test_a_killed_app_resumes_with_its_turns_diagram_and_clock(tmp_path):
     home = tmp_path / "home"
     env = terminal_env(home)
-    term = Terminal(f"{sys.executable} -m tui practice --case delivery-time --seed 4242", env)
+    term = Terminal(f"{sys.executable} -m mlsd.tui practice --case delivery-time --seed 4242", env)
     try:
         term.wait_for("· your turn", 20)
         term.keys("F2")
@@ -100,7 +100,7 @@ def test_a_killed_app_resumes_with_its_turns_diagram_and_clock(tmp_path):
     row = store.sessions()[0]
     assert row.status == "active" and row.diagram == "client -> eta api -> model"
     stored_clock = row.elapsed
-    term = Terminal(f"{sys.executable} -m tui practice --resume", env)
+    term = Terminal(f"{sys.executable} -m mlsd.tui practice --resume", env)
     try:
         screen = term.wait_for("client -> eta api", 20)
         assert "How many orders per day?" in screen and "5 million orders a day" in screen

@@ -4,7 +4,7 @@ import os
 import subprocess
 import sys
 
-from tests.conftest import DATA
+from conftest import DATA
 
 TRANSCRIPTS = DATA / "transcripts"
 

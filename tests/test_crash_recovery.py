@@ -12,7 +12,7 @@ import threading
 import time
 from pathlib import Path
 
-from sessions.store import Store
+from mlsd.sessions.store import Store
 
 ANSWERS = [
     "How many orders per day, and what is the latency budget?",

@@ -5,16 +5,16 @@ from __future__ import annotations
 import asyncio
 import threading
 
-from interviewer.clock import FakeClock
-from interviewer.offline import OfflineInterviewer
-from rubric.offline_scorer import score_transcript
-from rubric.score import verify_quotes
-from rubric.timeline import covered_by_turn, diagram_at
-from rubric.tracker import diagram_flow
-from rubric.transcript import Turn
-from sessions.runner import PracticeSession
-from sessions.store import Store
-from tests.conftest import transcript
+from mlsd.interviewer.clock import FakeClock
+from mlsd.interviewer.offline import OfflineInterviewer
+from mlsd.rubric.offline_scorer import score_transcript
+from mlsd.rubric.score import verify_quotes
+from mlsd.rubric.timeline import covered_by_turn, diagram_at
+from mlsd.rubric.tracker import diagram_flow
+from mlsd.rubric.transcript import Turn
+from mlsd.sessions.runner import PracticeSession
+from mlsd.sessions.store import Store
+from conftest import transcript
 
 
 def drain(chunks) -> str:

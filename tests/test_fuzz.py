@@ -11,13 +11,13 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from prompts.loader import CaseFileError, load_case, load_cases
-from rubric.model import load_rubric
-from rubric.offline_scorer import score_transcript
-from rubric.transcript import Transcript, Turn
-from sessions.store import SessionRow
-from sessions.transcript_json import from_json, to_json
-from sessions.transcript_text import TranscriptError, format_text, parse_text
+from mlsd.prompts.loader import CaseFileError, load_case, load_cases
+from mlsd.rubric.model import load_rubric
+from mlsd.rubric.offline_scorer import score_transcript
+from mlsd.rubric.transcript import Transcript, Turn
+from mlsd.sessions.store import SessionRow
+from mlsd.sessions.transcript_json import from_json, to_json
+from mlsd.sessions.transcript_text import TranscriptError, format_text, parse_text
 
 LONG = os.environ.get("MLSD_FUZZ") == "1"
 FUZZ = settings(max_examples=3000 if LONG else 60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -10,11 +10,11 @@ import sys
 from pydantic import SecretStr
 
 from bench.llm_server import FakeLLM
-from interviewer.backends import build
-from interviewer.clock import FakeClock
-from interviewer.openai_backend import Endpoint
-from sessions.runner import PracticeSession
-from sessions.store import Store
+from mlsd.interviewer.backends import build
+from mlsd.interviewer.clock import FakeClock
+from mlsd.interviewer.openai_backend import Endpoint
+from mlsd.sessions.runner import PracticeSession
+from mlsd.sessions.store import Store
 
 KEY = "sk-e2e-SECRET-0123456789"
 
@@ -83,8 +83,8 @@ def test_the_key_is_nowhere_in_the_database_exports_reports_or_output(tmp_path):
 
 
 async def test_the_app_says_when_the_offline_interviewer_takes_over_and_when_the_llm_is_back():
-    from tests.app_helpers import make_app, practice_ready, until
-    from tui.app import Start
+    from app_helpers import make_app, practice_ready, until
+    from mlsd.tui.app import Start
 
     with FakeLLM(key=KEY) as llm:
         endpoint = Endpoint(model="test-model", base_url=llm.base_url, api_key=SecretStr(KEY), max_retries=0)

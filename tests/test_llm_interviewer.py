@@ -10,13 +10,13 @@ import pytest
 import respx
 from pydantic import SecretStr
 
-from interviewer.clock import FakeClock
-from interviewer.context_budget import count
-from interviewer.offline import OfflineInterviewer
-from interviewer.openai_backend import Endpoint, EndpointError, OpenAIInterviewer, check
-from interviewer.takeover import TakeoverInterviewer
-from sessions.runner import PracticeSession
-from sessions.store import Store
+from mlsd.interviewer.clock import FakeClock
+from mlsd.interviewer.context_budget import count
+from mlsd.interviewer.offline import OfflineInterviewer
+from mlsd.interviewer.openai_backend import Endpoint, EndpointError, OpenAIInterviewer, check
+from mlsd.interviewer.takeover import TakeoverInterviewer
+from mlsd.sessions.runner import PracticeSession
+from mlsd.sessions.store import Store
 
 URL = "https://api.openai.com/v1/chat/completions"
 KEY = "sk-test-DO-NOT-STORE-4242"
@@ -170,12 +170,12 @@ def test_a_bad_key_and_an_unknown_model_are_reported_at_start():
 
 
 def test_the_prompt_stays_within_budget_with_a_summary_of_earlier_phases(tmp_path, cases):
-    from interviewer.context import TurnContext
-    from interviewer.move import Move
-    from interviewer.plan import Plan
-    from rubric.model import load_rubric
-    from rubric.tracker import EvidenceTracker
-    from tests.conftest import transcript
+    from mlsd.interviewer.context import TurnContext
+    from mlsd.interviewer.move import Move
+    from mlsd.interviewer.plan import Plan
+    from mlsd.rubric.model import load_rubric
+    from mlsd.rubric.tracker import EvidenceTracker
+    from conftest import transcript
 
     t = transcript("delivery-time.strong")
     plan = Plan.scaled(45)

@@ -15,11 +15,11 @@ import respx
 from pydantic import SecretStr
 
 from bench.llm_server import FakeLLM
-from interviewer.openai_backend import Endpoint
-from rubric.llm_judge import judge, judge_messages
-from rubric.offline_scorer import score_transcript
-from rubric.transcript import Turn
-from tests.conftest import transcript
+from mlsd.interviewer.openai_backend import Endpoint
+from mlsd.rubric.llm_judge import judge, judge_messages
+from mlsd.rubric.offline_scorer import score_transcript
+from mlsd.rubric.transcript import Turn
+from conftest import transcript
 
 URL = "https://api.openai.com/v1/chat/completions"
 ENDPOINT = Endpoint(model="gpt-4o-mini", api_key=SecretStr("sk-judge"), max_retries=0)

@@ -2,9 +2,9 @@
 words or notes to the grader earn nothing."""
 import pytest
 
-from rubric.offline_scorer import score_transcript
-from rubric.transcript import Turn
-from tests.conftest import transcript
+from mlsd.rubric.offline_scorer import score_transcript
+from mlsd.rubric.transcript import Turn
+from conftest import transcript
 
 CASES = ["delivery-time", "payment-fraud", "product-recs"]
 

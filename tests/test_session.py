@@ -4,10 +4,10 @@ import json
 
 import pytest
 
-from interviewer.clock import FakeClock
-from interviewer.offline import OfflineInterviewer
-from sessions.runner import PracticeSession
-from sessions.store import Store
+from mlsd.interviewer.clock import FakeClock
+from mlsd.interviewer.offline import OfflineInterviewer
+from mlsd.sessions.runner import PracticeSession
+from mlsd.sessions.store import Store
 
 
 def run(session, clock, script):

@@ -12,19 +12,19 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from interviewer.backends import build
-from interviewer.clock import Clock, SessionClock
-from interviewer.context import Interviewer
-from prompts.loader import CaseCatalog
-from sessions.runner import PracticeSession
-from sessions.store import SessionRow, Store
-from tui.db import in_thread
-from tui.screens.history import HistoryScreen
-from tui.screens.home import HomeScreen
-from tui.screens.practice import PracticeScreen
-from tui.screens.replay import ReplayScreen
-from tui.screens.report import ReportScreen
-from tui.settings import Settings
+from mlsd.interviewer.backends import build
+from mlsd.interviewer.clock import Clock, SessionClock
+from mlsd.interviewer.context import Interviewer
+from mlsd.prompts.loader import CaseCatalog
+from mlsd.sessions.runner import PracticeSession
+from mlsd.sessions.store import SessionRow, Store
+from mlsd.tui.db import in_thread
+from mlsd.tui.screens.history import HistoryScreen
+from mlsd.tui.screens.home import HomeScreen
+from mlsd.tui.screens.practice import PracticeScreen
+from mlsd.tui.screens.replay import ReplayScreen
+from mlsd.tui.screens.report import ReportScreen
+from mlsd.tui.settings import Settings
 
 
 @dataclass

@@ -6,23 +6,23 @@ import asyncio
 import sys
 from pathlib import Path
 
-from interviewer.backends import build
-from interviewer.clock import SessionClock
-from interviewer.endpoint import EndpointError
-from interviewer.plan import Plan
-from prompts.case import Case
-from prompts.loader import CaseCatalog, CaseFileError, load_cases
-from rubric.model import load_rubric
-from rubric.offline_scorer import score_transcript
-from rubric.report import FORMATS, MARK, render_report
-from rubric.score import ScoreReport
-from rubric.transcript import Transcript
-from sessions.reporting import session_report
-from sessions.runner import PracticeSession
-from sessions.store import Store, StoreError
-from sessions.transcript_json import from_json, to_json
-from sessions.transcript_text import TranscriptError, format_text, parse_text
-from tui.settings import Settings, SettingsError, load_settings
+from mlsd.interviewer.backends import build
+from mlsd.interviewer.clock import SessionClock
+from mlsd.interviewer.endpoint import EndpointError
+from mlsd.interviewer.plan import Plan
+from mlsd.prompts.case import Case
+from mlsd.prompts.loader import CaseCatalog, CaseFileError, load_cases
+from mlsd.rubric.model import load_rubric
+from mlsd.rubric.offline_scorer import score_transcript
+from mlsd.rubric.report import FORMATS, MARK, render_report
+from mlsd.rubric.score import ScoreReport
+from mlsd.rubric.transcript import Transcript
+from mlsd.sessions.reporting import session_report
+from mlsd.sessions.runner import PracticeSession
+from mlsd.sessions.store import Store, StoreError
+from mlsd.sessions.transcript_json import from_json, to_json
+from mlsd.sessions.transcript_text import TranscriptError, format_text, parse_text
+from mlsd.tui.settings import Settings, SettingsError, load_settings
 
 
 class UsageError(Exception):
@@ -148,7 +148,7 @@ def check_endpoint(settings: Settings) -> None:
     """A bad key or an unknown model is said now, before any clock starts."""
     endpoint = settings.endpoint()
     if endpoint is not None:
-        from interviewer.openai_backend import check
+        from mlsd.interviewer.openai_backend import check
 
         asyncio.run(check(endpoint))
 
@@ -158,7 +158,7 @@ def interactive() -> bool:
 
 
 def run_app(settings: Settings, start, cat: CaseCatalog | None = None) -> int:
-    from tui.app import MlsdApp  # Textual loads only when the app opens
+    from mlsd.tui.app import MlsdApp  # Textual loads only when the app opens
 
     app = MlsdApp(settings, cat or catalog(settings), start)
     app.run()
@@ -167,7 +167,7 @@ def run_app(settings: Settings, start, cat: CaseCatalog | None = None) -> int:
 
 def cmd_home(args, settings: Settings) -> int:
     if interactive():
-        from tui.app import Start
+        from mlsd.tui.app import Start
 
         check_endpoint(settings)
         return run_app(settings, Start("home"))
@@ -203,7 +203,7 @@ def cmd_practice(args, settings: Settings) -> int:
     elif args.case:
         require_case(cat, args.case)
     if not args.plain and interactive():
-        from tui.app import Start
+        from mlsd.tui.app import Start
 
         store.close()
         if row is not None:
@@ -218,7 +218,7 @@ def cmd_practice(args, settings: Settings) -> int:
         seed = args.seed if args.seed is not None else int.from_bytes(__import__("os").urandom(2), "big")
         session = PracticeSession.start(store, case, SessionClock(), interviewer, minutes=settings.minutes,
                                         backend=settings.backend, model=settings.model, seed=seed)
-    from tui.plain import HELP, PlainDialogue
+    from mlsd.tui.plain import HELP, PlainDialogue
 
     print(f"mlsd practice: {case.title} ({case.id}), {session.plan.minutes:g} minutes, session {session.id}")
     print(f"Interviewer: {interviewer.label}" + (f" ({settings.backend_reason})" if settings.backend_reason else ""))
@@ -278,7 +278,7 @@ def cmd_score(args, settings: Settings) -> int:
         print(f"mlsd: {what}: scoring with the full generic rubric", file=sys.stderr)
     plan = _plan_for(transcript)
     if args.scorer == "llm":
-        from rubric.llm_judge import judge
+        from mlsd.rubric.llm_judge import judge
 
         report = asyncio.run(judge(transcript, case, endpoint, phase_at=plan.phase_id_at))
     else:
@@ -363,7 +363,7 @@ def cmd_replay(args, settings: Settings) -> int:
     store = Store(settings.db_path)
     row = store.session(args.session)
     if interactive():
-        from tui.app import Start
+        from mlsd.tui.app import Start
 
         store.close()
         return run_app(settings, Start("replay", session_id=row.id))

@@ -10,7 +10,7 @@ from typing import TypeVar
 
 from textual.widget import Widget
 
-from sessions.store import Store, StoreError
+from mlsd.sessions.store import Store, StoreError
 
 T = TypeVar("T")
 

@@ -12,10 +12,10 @@ from concurrent.futures import Future
 from textual.message import Message
 from textual.message_pump import MessagePump
 
-from rubric.score import ScoreReport
-from rubric.transcript import Turn
-from sessions.runner import PracticeSession
-from sessions.store import StoreError
+from mlsd.rubric.score import ScoreReport
+from mlsd.rubric.transcript import Turn
+from mlsd.sessions.runner import PracticeSession
+from mlsd.sessions.store import StoreError
 
 
 class SessionReady(Message):

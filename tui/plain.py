@@ -10,8 +10,8 @@ import sys
 from collections.abc import AsyncIterator
 from typing import TextIO
 
-from rubric.transcript import stamp
-from sessions.runner import PracticeSession
+from mlsd.rubric.transcript import stamp
+from mlsd.sessions.runner import PracticeSession
 
 HELP = "Commands: /time shows the clock, /end finishes early, /help. Ctrl-C pauses (resume with `mlsd practice --resume`)."
 PASTE_GAP = 0.05  # lines arriving closer together than this are one paste

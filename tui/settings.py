@@ -10,8 +10,8 @@ from pathlib import Path
 import platformdirs
 from pydantic import BaseModel, SecretStr
 
-from interviewer.context_budget import DEFAULT_BUDGET
-from interviewer.endpoint import DEFAULT_MODEL, Endpoint
+from mlsd.interviewer.context_budget import DEFAULT_BUDGET
+from mlsd.interviewer.endpoint import DEFAULT_MODEL, Endpoint
 
 
 class SettingsError(Exception):

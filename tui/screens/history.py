@@ -7,10 +7,10 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label
 from textual.widgets.data_table import RowDoesNotExist
 
-from sessions.history import SessionSummary, summaries
-from sessions.store import Store
-from tui.db import in_thread
-from tui.screens.confirm import ConfirmScreen
+from mlsd.sessions.history import SessionSummary, summaries
+from mlsd.sessions.store import Store
+from mlsd.tui.db import in_thread
+from mlsd.tui.screens.confirm import ConfirmScreen
 
 COLUMNS = (("id", "ID"), ("date", "Date"), ("case", "Case"), ("backend", "Interviewer"), ("minutes", "Min"),
            ("overall", "Score"), ("status", "Status"))

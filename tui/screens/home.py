@@ -10,11 +10,11 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label
 
-from rubric.model import load_rubric
-from sessions.history import SessionSummary, category_trend, summaries
-from tui.db import in_thread
-from tui.widgets.fmt import clip
-from tui.widgets.trend import Trend
+from mlsd.rubric.model import load_rubric
+from mlsd.sessions.history import SessionSummary, category_trend, summaries
+from mlsd.tui.db import in_thread
+from mlsd.tui.widgets.fmt import clip
+from mlsd.tui.widgets.trend import Trend
 
 RECENT = 6
 

@@ -12,11 +12,11 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Label, TextArea
 
-from interviewer.clock import Clock
-from interviewer.plan import Plan
-from prompts.case import Case
-from sessions.runner import PracticeSession
-from tui.driver import (
+from mlsd.interviewer.clock import Clock
+from mlsd.interviewer.plan import Plan
+from mlsd.prompts.case import Case
+from mlsd.sessions.runner import PracticeSession
+from mlsd.tui.driver import (
     BackendNotice,
     DriverFailed,
     ReplyChunk,
@@ -26,13 +26,13 @@ from tui.driver import (
     SessionReady,
     SessionScored,
 )
-from tui.screens.confirm import ConfirmScreen
-from tui.widgets.answer_box import AnswerBox
-from tui.widgets.chat import ChatLog, ChatMessage
-from tui.widgets.countdown import Countdown
-from tui.widgets.fmt import stamp
-from tui.widgets.phase_bar import PhaseBar
-from tui.widgets.status_line import StatusLine
+from mlsd.tui.screens.confirm import ConfirmScreen
+from mlsd.tui.widgets.answer_box import AnswerBox
+from mlsd.tui.widgets.chat import ChatLog, ChatMessage
+from mlsd.tui.widgets.countdown import Countdown
+from mlsd.tui.widgets.fmt import stamp
+from mlsd.tui.widgets.phase_bar import PhaseBar
+from mlsd.tui.widgets.status_line import StatusLine
 
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 TICK_SECONDS = 0.25

@@ -10,15 +10,15 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Label, Static, TextArea
 
-from interviewer.plan import Plan
-from rubric.model import load_rubric
-from rubric.report import MARK
-from rubric.timeline import Covered, covered_by_turn, diagram_at
-from rubric.transcript import Transcript
-from sessions.store import SessionRow, Store
-from tui.db import in_thread
-from tui.widgets.chat import ChatLog
-from tui.widgets.fmt import stamp
+from mlsd.interviewer.plan import Plan
+from mlsd.rubric.model import load_rubric
+from mlsd.rubric.report import MARK
+from mlsd.rubric.timeline import Covered, covered_by_turn, diagram_at
+from mlsd.rubric.transcript import Transcript
+from mlsd.sessions.store import SessionRow, Store
+from mlsd.tui.db import in_thread
+from mlsd.tui.widgets.chat import ChatLog
+from mlsd.tui.widgets.fmt import stamp
 
 
 @dataclass

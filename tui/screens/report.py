@@ -20,12 +20,12 @@ from textual.widgets import (
     TabPane,
 )
 
-from rubric.model import load_rubric
-from rubric.report import MARK, render_report
-from sessions.reporting import SessionReport, session_report
-from tui.db import in_thread
-from tui.widgets.fmt import clip, stamp
-from tui.widgets.score_bars import ScoreBars
+from mlsd.rubric.model import load_rubric
+from mlsd.rubric.report import MARK, render_report
+from mlsd.sessions.reporting import SessionReport, session_report
+from mlsd.tui.db import in_thread
+from mlsd.tui.widgets.fmt import clip, stamp
+from mlsd.tui.widgets.score_bars import ScoreBars
 
 HOW = {True: "after probe", False: "unprompted"}
 EXPORTS = {"md": "Markdown", "html": "HTML", "json": "JSON"}

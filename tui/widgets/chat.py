@@ -8,7 +8,7 @@ from rich.markdown import Markdown as RichMarkdown
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Label, Markdown, Static
 
-from tui.widgets.fmt import stamp
+from mlsd.tui.widgets.fmt import stamp
 
 SPEAKER = {"interviewer": "Interviewer", "candidate": "You"}
 _SINGLE_NEWLINE = re.compile(r"(?<!\n)\n(?!\n)")

@@ -4,8 +4,8 @@ from __future__ import annotations
 from textual.reactive import reactive
 from textual.widgets import Static
 
-from interviewer.plan import Plan
-from tui.widgets.fmt import stamp
+from mlsd.interviewer.plan import Plan
+from mlsd.tui.widgets.fmt import stamp
 
 WARN_SECONDS = 60
 

@@ -1,5 +1,5 @@
 """How times and long text are shown on screen, the same way everywhere."""
-from rubric.transcript import stamp
+from mlsd.rubric.transcript import stamp
 
 __all__ = ["clip", "stamp"]
 

@@ -6,8 +6,8 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from interviewer.plan import Plan
-from tui.widgets.fmt import stamp
+from mlsd.interviewer.plan import Plan
+from mlsd.tui.widgets.fmt import stamp
 
 SHORT = {"clarify": "Clarify", "framing": "Framing", "data_features": "Data", "model_serving": "Model",
          "scale_monitoring": "Scale", "tradeoffs": "Tradeoffs"}

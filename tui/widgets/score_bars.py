@@ -4,8 +4,8 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widget import Widget
 
-from rubric.model import Rubric
-from rubric.score import ScoreReport
+from mlsd.rubric.model import Rubric
+from mlsd.rubric.score import ScoreReport
 
 
 class ScoreBars(Widget):

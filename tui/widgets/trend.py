@@ -5,7 +5,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Label, Sparkline, Static
 
-from rubric.model import Rubric
+from mlsd.rubric.model import Rubric
 
 
 class Trend(Vertical):
