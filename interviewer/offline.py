@@ -49,7 +49,10 @@ class OfflineInterviewer:
         elif move.kind == "follow_up":
             parts.append(self._pick(rng, lines.acks))
         if move.kind != "answer":
-            parts.append(move.question or self._pick(rng, lines.keep_going))
+            question = move.question or self._pick(rng, lines.keep_going)
+            if parts and parts[-1].endswith(",") and question[1:2].islower():
+                question = question[0].lower() + question[1:]  # "Before we go further, when would you..."
+            parts.append(question)
         return " ".join(p for p in parts if p)
 
     def _answers(self, rng: random.Random, move: Move) -> list[str]:

@@ -5,7 +5,12 @@ import json
 import pytest
 
 from mlsd.interviewer.clock import FakeClock
+from mlsd.interviewer.context import TurnContext
+from mlsd.interviewer.move import Move
 from mlsd.interviewer.offline import OfflineInterviewer
+from mlsd.interviewer.plan import Plan
+from mlsd.rubric.model import load_rubric
+from mlsd.rubric.tracker import EvidenceTracker
 from mlsd.sessions.runner import PracticeSession
 from mlsd.sessions.store import Store
 
@@ -153,3 +158,14 @@ def test_resume_rebuilds_state_from_the_store(session, cases):
     resumed = PracticeSession.resume(store, row, cases.get("delivery-time"), FakeClock(row.elapsed), OfflineInterviewer())
     assert [t.text for t in resumed.turns] == [t.text for t in s.turns]
     assert resumed.policy.probed == s.policy.probed and resumed.policy.phase == s.policy.phase
+
+
+def test_a_probe_led_in_with_a_comma_continues_the_sentence(cases):
+    case = cases.get("delivery-time")
+    move = Move(kind="probe", phase="scale_monitoring", elapsed=600, probe="retraining_trigger",
+                question="When would you retrain: on a schedule, on a signal, or both?")
+    replies = [OfflineInterviewer().render(TurnContext(case=case, plan=Plan.scaled(45), move=move, turn_no=n,
+                                                        turns=[], tracker=EvidenceTracker(load_rubric(), case), seed=1))
+               for n in range(40)]
+    led = [r for r in replies if "further," in r]
+    assert led and all("further, when would you retrain" in r for r in led)
