@@ -26,6 +26,7 @@ class Criterion(BaseModel):
     phase: Literal["clarify", "framing", "data_features", "model_serving", "scale_monitoring", "tradeoffs"]
     name: str
     must_probe: bool = False
+    must_have: bool = False
     special: Literal["clarifying_questions", "handling_probes"] | None = None
     met: list[list[str]] = []
     partial: list[list[str]] = []

@@ -8,10 +8,18 @@ from mlsd.prompts.templates import render
 from mlsd.rubric.mistakes import find_mistakes
 from mlsd.rubric.model import Rubric, load_rubric
 from mlsd.rubric.score import ScoreReport
+from mlsd.rubric.timing import Timing, legend, strip
 from mlsd.rubric.transcript import Transcript, stamp
 
 FORMATS = ("md", "html", "json")
 MARK = {"met": "✔", "partial": "◐", "missed": "✘", "n/a": "–"}
+STRIP_WIDTH = 72  # columns of the timeline strip in exports
+
+
+class ReportDocument(ScoreReport):
+    """The report JSON: the Score JSON and the session's time use."""
+
+    timing: Timing | None = None
 
 
 @dataclass
@@ -21,12 +29,13 @@ class ReportInput:
     title: str
     meta: dict[str, str]
     others: list[ScoreReport] | None = None  # other scorers' reports for the same session
+    timing: Timing | None = None
 
 
 def render_report(data: ReportInput, fmt: str, rubric: Rubric | None = None,
                   phase_at: Callable[[int], str] | None = None) -> str:
     if fmt == "json":
-        return data.report.model_dump_json(indent=2) + "\n"
+        return ReportDocument(**data.report.model_dump(), timing=data.timing).model_dump_json(indent=2) + "\n"
     rubric = rubric or load_rubric()
     names = {c.id: c.name for c in rubric.criteria}
     cats = {c.id: c.name for c in rubric.categories}
@@ -35,5 +44,12 @@ def render_report(data: ReportInput, fmt: str, rubric: Rubric | None = None,
     return render(
         f"report.{fmt}.j2", d=data, names=names, cats=cats, mark=MARK, stamp=stamps,
         mistakes=find_mistakes(data.report, data.transcript, rubric, phase_at),
+        strip=strip(data.timing, STRIP_WIDTH) if data.timing else None,
+        legend=legend(data.timing) if data.timing else "", signed=signed, stamp_s=stamp,
         bar=lambda score, width=20: "█" * round(score / 100 * width) + "░" * (width - round(score / 100 * width)),
     )
+
+
+def signed(seconds: int) -> str:
+    """A difference of times as +mm:ss or -mm:ss."""
+    return ("-" if seconds < 0 else "+") + stamp(abs(seconds))

@@ -82,3 +82,10 @@ def verify_quotes(report: ScoreReport, transcript: Transcript) -> ScoreReport:
         cat.score = category_score(cat.criteria)
     out.overall = overall_of(out.categories)
     return out
+
+
+def level_estimate(report: ScoreReport) -> str | None:
+    """The level the scorer put this performance at, when its report carries one: scorers
+    and stored reports from before level estimates have none."""
+    level = getattr(report, "level", None)
+    return level.estimate if level is not None else None

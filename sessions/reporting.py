@@ -1,5 +1,6 @@
 """Everything a score report shows for a stored session, scored now if it never was: shared
-by `mlsd report`, the report screen and its exports."""
+by `mlsd report`, the report screen and its exports; and two sessions compared, for
+`mlsd compare` and the history screen."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -7,10 +8,12 @@ from dataclasses import dataclass
 
 from mlsd.interviewer.plan import Plan
 from mlsd.prompts.case import Case
+from mlsd.rubric.compare import Attempt, Comparison, compare
 from mlsd.rubric.mistakes import find_mistakes
 from mlsd.rubric.model import Mistake, Rubric, load_rubric
 from mlsd.rubric.offline_scorer import score_transcript
 from mlsd.rubric.report import ReportInput
+from mlsd.rubric.timing import Timing, time_use
 from mlsd.sessions.store import SessionRow, Store
 
 
@@ -20,6 +23,7 @@ class SessionReport:
     data: ReportInput
     plan: Plan
     mistakes: list[Mistake]
+    timing: Timing
 
 
 def session_report(store: Store, session_id: int | str, case_for: Callable[[str], Case | None],
@@ -29,14 +33,28 @@ def session_report(store: Store, session_id: int | str, case_for: Callable[[str]
     transcript = store.transcript(row.id)
     scores = store.scores(row.id)
     plan = Plan.scaled(row.minutes)
+    case = case_for(row.case_id)
     report = scores.get("offline")
     if report is None:
-        report = score_transcript(transcript, case_for(row.case_id), rubric, phase_at=plan.phase_id_at)
+        report = score_transcript(transcript, case, rubric, phase_at=plan.phase_id_at)
         store.save_score(row.id, report)
     meta = {"session": str(row.id), "case": row.case_id, "date": row.started, "minutes": f"{row.minutes:g}",
             "interviewer": row.backend + (f" ({row.model})" if row.model else ""), "status": row.status}
     others = [r for k, r in scores.items() if k != "offline"]
+    timing = time_use(transcript, plan.phases, rubric, case)
     data = ReportInput(report=report, transcript=transcript, title=row.case_title or row.case_id, meta=meta,
-                       others=others)
-    return SessionReport(row=row, data=data, plan=plan,
+                       others=others, timing=timing)
+    return SessionReport(row=row, data=data, plan=plan, timing=timing,
                          mistakes=find_mistakes(report, transcript, rubric, plan.phase_id_at))
+
+
+def compare_sessions(store: Store, a: int | str, b: int | str, case_for: Callable[[str], Case | None],
+                     rubric: Rubric | None = None) -> Comparison:
+    rubric = rubric or load_rubric()
+
+    def attempt(session_id: int | str) -> Attempt:
+        r = session_report(store, session_id, case_for, rubric)
+        return Attempt(session=r.row.id, case=r.row.case_id, started=r.row.started, report=r.data.report,
+                       timing=r.timing)
+
+    return compare(attempt(a), attempt(b), rubric)

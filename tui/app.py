@@ -19,6 +19,7 @@ from mlsd.prompts.loader import CaseCatalog
 from mlsd.sessions.runner import PracticeSession
 from mlsd.sessions.store import SessionRow, Store
 from mlsd.tui.db import in_thread
+from mlsd.tui.screens.compare import CompareScreen
 from mlsd.tui.screens.history import HistoryScreen
 from mlsd.tui.screens.home import HomeScreen
 from mlsd.tui.screens.practice import PracticeScreen
@@ -121,6 +122,9 @@ class MlsdApp(App):
 
     def open_history(self) -> None:
         self.push_screen(HistoryScreen())
+
+    def open_compare(self, a: int, b: int) -> None:
+        self.push_screen(CompareScreen(a, b))
 
     async def action_quit(self) -> None:
         if isinstance(self.screen, PracticeScreen):

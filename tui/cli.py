@@ -17,11 +17,12 @@ from mlsd.rubric.offline_scorer import score_transcript
 from mlsd.rubric.report import FORMATS, MARK, render_report
 from mlsd.rubric.score import ScoreReport
 from mlsd.rubric.transcript import Transcript
-from mlsd.sessions.reporting import session_report
+from mlsd.sessions.reporting import compare_sessions, session_report
 from mlsd.sessions.runner import PracticeSession
 from mlsd.sessions.store import Store, StoreError
 from mlsd.sessions.transcript_json import from_json, to_json
 from mlsd.sessions.transcript_text import TranscriptError, format_text, parse_text
+from mlsd.tui.compare_text import comparison_text
 from mlsd.tui.settings import Settings, SettingsError, load_settings
 
 
@@ -54,6 +55,10 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("--format", choices=FORMATS, default="md")
     rp.add_argument("-o", "--output", type=Path)
     sub.add_parser("history", help="past sessions with scores")
+    co = sub.add_parser("compare", help="two attempts side by side")
+    co.add_argument("a", metavar="A", help="session id (the earlier attempt)")
+    co.add_argument("b", metavar="B", help="session id (the later attempt)")
+    co.add_argument("--json", action="store_true", help="print the comparison as JSON")
     ex = sub.add_parser("export", help="write a session as a transcript (text) or JSON")
     ex.add_argument("session")
     ex.add_argument("-o", "--output", type=Path)
@@ -318,6 +323,18 @@ def cmd_history(args, settings: Settings) -> int:
     return 0
 
 
+def cmd_compare(args, settings: Settings) -> int:
+    if args.a == args.b:
+        raise UsageError(f"compare needs two different sessions, got {args.a} twice")
+    store = Store(settings.db_path)
+    result = compare_sessions(store, args.a, args.b, catalog(settings).get)
+    if args.json:
+        sys.stdout.write(result.model_dump_json(indent=2) + "\n")
+    else:
+        sys.stdout.write(comparison_text(result, load_rubric()))
+    return 0
+
+
 def cmd_export(args, settings: Settings) -> int:
     store = Store(settings.db_path)
     row = store.session(args.session)
@@ -373,5 +390,5 @@ def cmd_replay(args, settings: Settings) -> int:
 
 COMMANDS = {
     "home": cmd_home, "cases": cmd_cases, "practice": cmd_practice, "score": cmd_score, "report": cmd_report,
-    "history": cmd_history, "export": cmd_export, "import": cmd_import, "replay": cmd_replay,
+    "history": cmd_history, "export": cmd_export, "import": cmd_import, "replay": cmd_replay, "compare": cmd_compare,
 }

@@ -1,4 +1,4 @@
-"""Every session, sortable: open a report, replay, resume an unfinished one, or delete."""
+"""Every session, sortable: open a report, replay, resume an unfinished one, compare two, or delete."""
 from __future__ import annotations
 
 from textual.app import ComposeResult
@@ -34,6 +34,8 @@ class HistoryScreen(Screen):
         Binding("u", "resume", "Resume"),
         Binding("v", "replay", "Replay"),
         Binding("o", "report", "Report"),
+        Binding("c", "compare", "Compare",
+                tooltip="Mark this session, then press c on another to compare the two attempts"),
         Binding("s", "sort", "Sort", tooltip="Sort by the next column (click a header to sort by it)"),
         Binding("d,delete", "delete", "Delete"),
         Binding("escape,q", "back", "Back"),
@@ -43,6 +45,7 @@ class HistoryScreen(Screen):
         super().__init__()
         self.items: list[SessionSummary] = []
         self.sort_by, self.reverse = "id", True
+        self.marked: SessionSummary | None = None  # the first of two sessions to compare
 
     def compose(self) -> ComposeResult:
         yield Label("History: all sessions", id="history-head")
@@ -71,15 +74,19 @@ class HistoryScreen(Screen):
         table.clear()
         for s in sorted(self.items, key=lambda s: sort_value(s, self.sort_by), reverse=self.reverse):
             table.add_row(*cells(s), key=str(s.row.id))
-        arrow = "▼" if self.reverse else "▲"
-        title = dict(COLUMNS)[self.sort_by]
-        self.query_one("#history-head", Label).update(
-            f"History: {len(self.items)} session{'s' if len(self.items) != 1 else ''} · sorted by {title} {arrow}")
+        self._head()
         if keep is not None:
             try:
                 table.move_cursor(row=table.get_row_index(str(keep.row.id)))
             except RowDoesNotExist:  # it was deleted
                 pass
+
+    def _head(self) -> None:
+        arrow = "▼" if self.reverse else "▲"
+        title = dict(COLUMNS)[self.sort_by]
+        marked = f" · comparing session {self.marked.row.id}: c on another" if self.marked else ""
+        self.query_one("#history-head", Label).update(
+            f"History: {len(self.items)} session{'s' if len(self.items) != 1 else ''} · sorted by {title} {arrow}{marked}")
 
     def _selected(self) -> SessionSummary | None:
         table = self.query_one(DataTable)
@@ -128,6 +135,22 @@ class HistoryScreen(Screen):
         s = self._selected()
         if s is not None:
             self.app.open_report(s.row.id)
+
+    def action_compare(self) -> None:
+        s = self._selected()
+        if s is None:
+            return
+        first = self.marked
+        if first is None or first.row.id == s.row.id:
+            self.marked = None if first is not None else s
+            self._head()
+            if self.marked is not None:
+                self.notify(f"Session {s.row.id} marked. Press c on the attempt to compare it with.", timeout=4)
+            return
+        self.marked = None
+        self._head()
+        older, newer = sorted((first, s), key=lambda x: (x.row.started, x.row.id))
+        self.app.open_compare(older.row.id, newer.row.id)
 
     def action_delete(self) -> None:
         s = self._selected()

@@ -7,7 +7,7 @@ from pathlib import Path
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import (
@@ -21,11 +21,13 @@ from textual.widgets import (
 )
 
 from mlsd.rubric.model import load_rubric
-from mlsd.rubric.report import MARK, render_report
+from mlsd.rubric.report import MARK, render_report, signed
+from mlsd.rubric.timing import Timing
 from mlsd.sessions.reporting import SessionReport, session_report
 from mlsd.tui.db import in_thread
 from mlsd.tui.widgets.fmt import clip, stamp
 from mlsd.tui.widgets.score_bars import ScoreBars
+from mlsd.tui.widgets.timeline import Timeline
 
 HOW = {True: "after probe", False: "unprompted"}
 EXPORTS = {"md": "Markdown", "html": "HTML", "json": "JSON"}
@@ -34,7 +36,7 @@ EXPORTS = {"md": "Markdown", "html": "HTML", "json": "JSON"}
 class ReportScreen(Screen):
     BINDINGS = [
         Binding("enter", "jump", "Go to turn", tooltip="Replay the session at the turn of the selected criterion"),
-        Binding("t", "switch_tab", "Criteria ⇄ mistakes"),
+        Binding("t", "switch_tab", "Next tab", tooltip="Criteria, common mistakes, time use"),
         Binding("r", "replay", "Replay"),
         Binding("m", "export('md')", "Markdown"),
         Binding("h", "export('html')", "HTML"),
@@ -65,6 +67,10 @@ class ReportScreen(Screen):
                 yield Static("", id="detail")
             with TabPane("Common mistakes", id="tab-mistakes"):
                 yield Static("", id="mistakes")
+            with TabPane("Time use", id="tab-time"):
+                with VerticalScroll(id="time-use"):
+                    yield Static("", id="timeline-slot")
+                    yield Static("", id="time-table")
         yield Footer()
 
     def _columns(self, table: DataTable) -> None:
@@ -121,6 +127,27 @@ class ReportScreen(Screen):
         lines = [f"• [b]{m.title}[/b]: {m.why}" for m in result.mistakes]
         self.query_one("#mistakes", Static).update("\n".join(lines) if lines else "None of the common mistakes: well done.")
         self.query_one(TabbedContent).get_tab("tab-mistakes").label = f"Common mistakes ({len(lines)})"
+        self._time_use(result.timing)
+
+    def _time_use(self, timing: Timing) -> None:
+        """The timeline strip, then each phase's planned and spent minutes and the pace."""
+        self.query_one("#timeline-slot", Static).remove()
+        self.query_one("#time-use").mount(Timeline(timing, id="timeline"), before=0)
+        names = {c.id: c.name for c in self.rubric.criteria}
+        rows = [f"[b]{'Phase':<20}{'planned':>9}{'spent':>9}{'':>9}[/b]"]
+        for p in timing.phases:
+            rows.append(f"{p.title:<20}{stamp(p.planned_s):>9}{stamp(p.actual_s):>9}{signed(p.actual_s - p.planned_s):>9}")
+        if timing.off_plan_s:
+            rows.append(f"{'Outside the plan':<20}{'':>9}{stamp(timing.off_plan_s):>9}")
+        q = timing.first_question_s
+        wpm = "-" if timing.words_per_minute is None else f"{timing.words_per_minute:.0f}"
+        share = "-" if timing.talk_share is None else f"{timing.talk_share:.0%}"
+        rows += ["", f"First question {'none asked' if q is None else stamp(q)} · {wpm} words a minute · "
+                     f"your share of the words {share}"]
+        for m in timing.must_have:
+            when = "never" if m.at_s is None else stamp(m.at_s) + (" (after a probe)" if m.after_probe else "")
+            rows.append(f"{names.get(m.id, m.id)}: first came up {when}")
+        self.query_one("#time-table", Static).update("\n".join(rows))
 
     def _widths(self) -> tuple[int, int]:
         """Criterion and quote columns share what the terminal's width leaves: the border,
@@ -169,7 +196,8 @@ class ReportScreen(Screen):
 
     def action_switch_tab(self) -> None:
         tabs = self.query_one(TabbedContent)
-        tabs.active = "tab-mistakes" if tabs.active == "tab-criteria" else "tab-criteria"
+        order = ["tab-criteria", "tab-mistakes", "tab-time"]
+        tabs.active = order[(order.index(tabs.active) + 1) % len(order)] if tabs.active in order else order[0]
         if tabs.active == "tab-criteria":
             self.query_one(DataTable).focus()
 
