@@ -7,7 +7,7 @@ from pydantic import BaseModel
 
 from mlsd.prompts.case import Fact
 
-MoveKind = Literal["open", "answer", "probe", "transition", "nudge", "follow_up", "close", "end_early"]
+MoveKind = Literal["open", "drill_open", "answer", "probe", "transition", "nudge", "follow_up", "close", "end_early"]
 
 
 class Move(BaseModel):

@@ -31,6 +31,10 @@ class OfflineInterviewer:
         if move.kind == "open":
             return "\n\n".join([self._pick(rng, lines.greetings), ctx.case.prompt.strip(),
                                 self._pick(rng, lines.clarify_invites)])
+        if move.kind == "drill_open" and ctx.plan.focus:
+            drill = lines.drills[ctx.plan.focus]
+            intro = self._pick(rng, lines.drill_intros).format(minutes=f"{ctx.plan.minutes:g}", topic=drill.topic)
+            return " ".join([intro, ctx.case.summary.strip(), drill.scene, move.question or ""]).strip()
         if move.kind == "close":
             return self._pick(rng, lines.closings)
         if move.kind == "end_early":

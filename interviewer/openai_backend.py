@@ -71,9 +71,12 @@ class OpenAIInterviewer:
         move, plan = ctx.move, ctx.plan
         phase = plan.phase(move.phase)
         names = {c.id: c.name for c in self.rubric.criteria}
-        missed = [c.name for c in ctx.tracker.missed(phase.id)] if move.kind not in ("open", "close", "end_early") else []
+        drill = self.lines.drills[plan.focus] if plan.focus else None
+        # A drill is judged on its category only: the model hears only that category's gaps.
+        missed = [] if move.kind in ("open", "drill_open", "close", "end_early") else [
+            c.name for c in ctx.tracker.missed(phase.id) if drill is None or c.category == plan.focus]
         return render("interviewer_system.j2", case=ctx.case, plan=plan, move=move, phase=phase, missed=missed,
-                      stamp=stamp,
+                      stamp=stamp, drill=drill,
                       next_topic=self.lines.phases[move.transition_to].topic if move.transition_to else "",
                       phase_topic=self.lines.phases[phase.id].topic, probe_name=names.get(move.probe or "", ""))
 

@@ -1,6 +1,8 @@
 """The 45-minute plan, scaled to any session length: which phase any moment belongs to."""
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from pydantic import BaseModel, ConfigDict
 
 from mlsd.rubric.transcript import Turn
@@ -34,18 +36,26 @@ class Plan(BaseModel):
     model_config = ConfigDict(frozen=True)
     minutes: float
     phases: tuple[Phase, ...]
+    focus: str | None = None  # the rubric category of a drill; None for a full interview
 
     @classmethod
-    def scaled(cls, minutes: float = REFERENCE_MINUTES) -> Plan:
+    def scaled(cls, minutes: float = REFERENCE_MINUTES, only: Sequence[str] | None = None,
+               focus: str | None = None) -> Plan:
+        """The reference plan stretched to `minutes`; with `only`, just those phases, each
+        keeping its share of the time they had between them."""
         if minutes <= 0:
             raise ValueError("a session needs a positive number of minutes")
+        chosen = [ref for ref in REFERENCE if only is None or ref[0] in only]
+        if not chosen:
+            raise ValueError(f"no phases among {list(only or [])}")
         total = minutes * 60
-
-        def at(m: int) -> int:
-            return round(total * m / REFERENCE_MINUTES)
-
-        phases = tuple(Phase(id=i, title=t, index=n, start=at(s), end=at(e)) for n, (i, t, s, e) in enumerate(REFERENCE))
-        return cls(minutes=minutes, phases=phases)
+        span = sum(end - start for _, _, start, end in chosen)
+        phases, done = [], 0
+        for n, (pid, title, start, end) in enumerate(chosen):
+            phases.append(Phase(id=pid, title=title, index=n, start=round(total * done / span),
+                                end=round(total * (done + end - start) / span)))
+            done += end - start
+        return cls(minutes=minutes, phases=tuple(phases), focus=focus)
 
     @property
     def total(self) -> int:
@@ -67,6 +77,10 @@ class Plan(BaseModel):
 
     def phase(self, phase_id: str) -> Phase:
         return next(p for p in self.phases if p.id == phase_id)
+
+    def index_of(self, phase_id: str) -> int:
+        """Where a phase stands in this plan; -1 for one the plan leaves out (a drill's)."""
+        return next((p.index for p in self.phases if p.id == phase_id), -1)
 
     def is_over(self, elapsed: float) -> bool:
         return elapsed >= self.total

@@ -87,7 +87,7 @@ class Policy:
     def _within_phase(self, now: Phase, elapsed: int, text: str, evidence: TurnEvidence,
                       tracker: EvidenceTracker) -> Move:
         progress = self.plan.progress_in_phase(elapsed)
-        must = [c for c in tracker.missed(now.id) if c.must_probe and c.id not in self.probed]
+        must = [c for c in self._gaps(tracker, now.id) if c.must_probe and c.id not in self.probed]
         if must and progress >= MUST_PROBE_AFTER:
             return self._probe(must, now.id, elapsed)
         if self._lingering(now, elapsed, evidence):
@@ -99,12 +99,21 @@ class Policy:
         elif now.id == "tradeoffs":
             return self._tradeoffs(now, elapsed, tracker)
         else:
-            missed = [c for c in tracker.missed(now.id) if c.id not in self.probed]
+            missed = [c for c in self._gaps(tracker, now.id) if c.id not in self.probed]
             thin = len(words(text)) < 25 and not evidence.hits
-            if missed and self.probes_in_phase[now.id] < PROBE_CAP[now.id] and self.last_kind != "probe" \
-                    and (progress >= PROBE_AFTER or thin):
+            if missed and self._may_probe(now, progress, thin):
                 return self._probe(missed, now.id, elapsed)
         return Move(kind="follow_up", phase=now.id, elapsed=elapsed, question=self._follow_up(now))
+
+    def _gaps(self, tracker: EvidenceTracker, phase: str) -> list[Criterion]:
+        """What the policy may probe in `phase`: the criteria with no evidence yet."""
+        return tracker.missed(phase)
+
+    def _may_probe(self, now: Phase, progress: float, thin: bool) -> bool:
+        """A regular probe waits for part of the phase to pass (or a thin answer), never
+        follows another, and a phase takes only so many."""
+        return self.probes_in_phase[now.id] < PROBE_CAP[now.id] and self.last_kind != "probe" \
+            and (progress >= PROBE_AFTER or thin)
 
     def _tradeoffs(self, now: Phase, elapsed: int, tracker: EvidenceTracker) -> Move:
         """Alternate the extension questions with one last look at what was never covered."""
@@ -124,11 +133,12 @@ class Policy:
             return False
         if elapsed - now.start < NUDGE_GRACE_SECONDS:
             return False
-        topics = {self.plan.phase(self.rubric.criterion(c).phase).index for c in evidence.hits}
+        # A topic the plan leaves out (a drill's other parts) counts as off the current one.
+        topics = {self.plan.index_of(self.rubric.criterion(c).phase) for c in evidence.hits}
         return max(topics) < now.index
 
     def _must_probes_due(self, tracker: EvidenceTracker, before: int) -> list[Criterion]:
-        return [c for p in self.plan.phases[:before] for c in tracker.missed(p.id)
+        return [c for p in self.plan.phases[:before] for c in self._gaps(tracker, p.id)
                 if c.must_probe and c.id not in self.probed]
 
     def _probe(self, candidates: list[Criterion], phase: str, elapsed: int, answer: dict | None = None) -> Move:

@@ -17,6 +17,14 @@ class PhaseLines(BaseModel):
     follow_ups: list[str] = []
 
 
+class DrillLines(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    topic: str
+    scene: str
+    opening: str
+    follow_ups: list[str] = []
+
+
 class InterviewerLines(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     greetings: list[str]
@@ -31,6 +39,8 @@ class InterviewerLines(BaseModel):
     ended_early: list[str]
     keep_going: list[str]
     phases: dict[str, PhaseLines]
+    drill_intros: list[str]
+    drills: dict[str, DrillLines]
 
 
 @cache

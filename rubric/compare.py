@@ -19,6 +19,7 @@ class Attempt(BaseModel):
     session: int | None = None
     case: str | None = None
     started: str | None = None
+    focus: str | None = None  # the category of a drill
     report: ScoreReport
     timing: Timing
 
@@ -27,6 +28,7 @@ class Side(BaseModel):
     session: int | None
     case: str | None
     started: str | None
+    focus: str | None
     overall: float
     level: str | None
 
@@ -115,7 +117,7 @@ def change(a: float | None, b: float | None, digits: int = 1) -> Change:
 
 
 def _side(x: Attempt) -> Side:
-    return Side(session=x.session, case=x.case, started=x.started, overall=x.report.overall,
+    return Side(session=x.session, case=x.case, started=x.started, focus=x.focus, overall=x.report.overall,
                 level=level_estimate(x.report))
 
 

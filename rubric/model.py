@@ -17,6 +17,7 @@ class Category(BaseModel):
     id: str
     name: str
     weight: int
+    drillable: bool = True  # a short drill can practise it on its own
 
 
 class Criterion(BaseModel):
@@ -67,8 +68,15 @@ class Rubric(BaseModel):
 
     def weight_each(self, c: Criterion) -> float:
         """A criterion's share of its category's weight: how much missing it costs."""
-        cat = next(k for k in self.categories if k.id == c.category)
-        return cat.weight / len(self.in_category(c.category))
+        return self.category(c.category).weight / len(self.in_category(c.category))
+
+    def category(self, category_id: str) -> Category:
+        return next(c for c in self.categories if c.id == category_id)
+
+    def phases_of(self, category_id: str) -> list[str]:
+        """The phases where a category's criteria are asked about, in interview order."""
+        used = {c.phase for c in self.in_category(category_id)}
+        return [p for p in PHASE_IDS if p in used]
 
     def in_phase(self, phase: str) -> list[Criterion]:
         return [c for c in self.criteria if c.phase == phase]

@@ -84,6 +84,12 @@ def verify_quotes(report: ScoreReport, transcript: Transcript) -> ScoreReport:
     return out
 
 
+def focused(report: ScoreReport, category: str) -> ScoreReport:
+    """A drill's report: the one category it drilled, whose score is the overall."""
+    cat = report.categories[category]
+    return report.model_copy(update={"categories": {category: cat}, "overall": cat.score})
+
+
 def level_estimate(report: ScoreReport) -> str | None:
     """The level the scorer put this performance at, when its report carries one: scorers
     and stored reports from before level estimates have none."""

@@ -17,8 +17,8 @@ from mlsd.rubric.text import is_question, sentences, words
 from mlsd.rubric.tracker import EvidenceTracker
 from mlsd.rubric.transcript import Transcript, Turn
 
-# One letter per phase for the timeline strip, the same in every plan, so time on a topic
-# outside a plan still shows which topic it was.
+# One letter per phase for the timeline strip, the same in every plan (a drill shows the
+# letters of the full interview, so time off the drill's topic is visible as such).
 LETTERS = {"clarify": "C", "framing": "F", "data_features": "D", "model_serving": "M", "scale_monitoring": "S",
            "tradeoffs": "T"}
 SILENT = "·"
@@ -72,7 +72,7 @@ class FirstMention(BaseModel):
 class Timing(BaseModel):
     total_s: int
     phases: list[PhaseTime]
-    off_plan_s: int = 0     # time on topics of phases the plan does not have
+    off_plan_s: int = 0     # time on topics of phases the plan does not have (a drill's other topics)
     first_question_s: int | None = None
     words_per_minute: float | None = None
     talk_share: float | None = None  # the candidate's share of the words said, 0-1
@@ -84,7 +84,8 @@ class Timing(BaseModel):
 
 
 def time_use(transcript: Transcript, phases: Sequence[PlannedPhase], rubric: Rubric,
-             case: Case | None = None) -> Timing:
+             case: Case | None = None, focus: str | None = None) -> Timing:
+    """`focus`: a drill's category; its must-have topics are the only ones it reports."""
     turns = transcript.turns
     plan_end = phases[-1].end if phases else 0
     total = max([plan_end] + [t.elapsed for t in turns])
@@ -133,7 +134,8 @@ def time_use(transcript: Transcript, phases: Sequence[PlannedPhase], rubric: Rub
         talk_share=round(said["candidate"] / sum(said.values()), 2) if sum(said.values()) else None,
         must_have=[FirstMention(id=c.id, at_s=first_seen[c.id][0], after_probe=first_seen[c.id][1])
                    if c.id in first_seen else FirstMention(id=c.id, at_s=None)
-                   for c in rubric.criteria if c.must_have and c.id not in na],
+                   for c in rubric.criteria
+                   if c.must_have and c.id not in na and (focus is None or c.category == focus)],
         segments=segments,
     )
 
@@ -251,7 +253,7 @@ def _axis(total_s: int, width: int) -> str:
 
 def legend(timing: Timing) -> str:
     """What the strip's letters stand for: the plan's phases, then any topic outside the
-    plan that the candidate spent time on."""
+    plan that the candidate spent time on (in a drill, the other parts of the design)."""
     names = {p.id: p.title or p.id for p in timing.phases}
     for seg in timing.segments:
         names.setdefault(seg.topic, seg.topic.replace("_", " "))

@@ -51,6 +51,10 @@ SCHEMA = [
     );
     CREATE INDEX diagrams_by_session ON diagrams(session_id, elapsed);
     """,
+    # 3: focused drills: the rubric category a short session drills (NULL: a full interview)
+    """
+    ALTER TABLE sessions ADD COLUMN focus TEXT;
+    """,
 ]
 VERSION = len(SCHEMA)
 

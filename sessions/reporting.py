@@ -6,14 +6,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from mlsd.interviewer.drill import session_plan
 from mlsd.interviewer.plan import Plan
 from mlsd.prompts.case import Case
 from mlsd.rubric.compare import Attempt, Comparison, compare
 from mlsd.rubric.mistakes import find_mistakes
 from mlsd.rubric.model import Mistake, Rubric, load_rubric
-from mlsd.rubric.offline_scorer import score_transcript
 from mlsd.rubric.report import ReportInput
 from mlsd.rubric.timing import Timing, time_use
+from mlsd.sessions.scoring import offline_score
 from mlsd.sessions.store import SessionRow, Store
 
 
@@ -32,16 +33,18 @@ def session_report(store: Store, session_id: int | str, case_for: Callable[[str]
     row = store.session(session_id)
     transcript = store.transcript(row.id)
     scores = store.scores(row.id)
-    plan = Plan.scaled(row.minutes)
+    plan = session_plan(rubric, row.minutes, row.focus)
     case = case_for(row.case_id)
     report = scores.get("offline")
     if report is None:
-        report = score_transcript(transcript, case, rubric, phase_at=plan.phase_id_at)
+        report = offline_score(transcript, case, plan, rubric)
         store.save_score(row.id, report)
     meta = {"session": str(row.id), "case": row.case_id, "date": row.started, "minutes": f"{row.minutes:g}",
             "interviewer": row.backend + (f" ({row.model})" if row.model else ""), "status": row.status}
+    if row.focus:
+        meta["drill"] = rubric.category(row.focus).name
     others = [r for k, r in scores.items() if k != "offline"]
-    timing = time_use(transcript, plan.phases, rubric, case)
+    timing = time_use(transcript, plan.phases, rubric, case, plan.focus)
     data = ReportInput(report=report, transcript=transcript, title=row.case_title or row.case_id, meta=meta,
                        others=others, timing=timing)
     return SessionReport(row=row, data=data, plan=plan, timing=timing,
@@ -54,7 +57,7 @@ def compare_sessions(store: Store, a: int | str, b: int | str, case_for: Callabl
 
     def attempt(session_id: int | str) -> Attempt:
         r = session_report(store, session_id, case_for, rubric)
-        return Attempt(session=r.row.id, case=r.row.case_id, started=r.row.started, report=r.data.report,
-                       timing=r.timing)
+        return Attempt(session=r.row.id, case=r.row.case_id, started=r.row.started, focus=r.row.focus,
+                       report=r.data.report, timing=r.timing)
 
     return compare(attempt(a), attempt(b), rubric)

@@ -6,15 +6,14 @@ from collections.abc import AsyncIterator
 
 from mlsd.interviewer.clock import Clock
 from mlsd.interviewer.context import Interviewer, TurnContext
+from mlsd.interviewer.drill import policy_for, session_plan
 from mlsd.interviewer.move import Move
-from mlsd.interviewer.plan import Plan
-from mlsd.interviewer.policy import Policy
 from mlsd.prompts.case import Case
 from mlsd.rubric.model import Rubric, load_rubric
-from mlsd.rubric.offline_scorer import score_transcript
 from mlsd.rubric.score import ScoreReport
 from mlsd.rubric.tracker import EvidenceTracker, TurnEvidence
 from mlsd.rubric.transcript import Transcript, Turn
+from mlsd.sessions.scoring import offline_score
 from mlsd.sessions.store import SessionRow, Store, now_iso
 
 
@@ -23,9 +22,9 @@ class PracticeSession:
                  interviewer: Interviewer, rubric: Rubric | None = None):
         self.store, self.row, self.case, self.clock, self.interviewer = store, row, case, clock, interviewer
         self.rubric = rubric or load_rubric()
-        self.plan = Plan.scaled(row.minutes)
+        self.plan = session_plan(self.rubric, row.minutes, row.focus)
         self.tracker = EvidenceTracker(self.rubric, case, self.plan.phase_id_at)
-        self.policy = Policy(self.plan, self.rubric, case)
+        self.policy = policy_for(self.plan, self.rubric, case)
         self.turns: list[Turn] = []
         self.finished = row.status != "active"
         self.score: ScoreReport | None = None
@@ -33,8 +32,11 @@ class PracticeSession:
 
     @classmethod
     def start(cls, store: Store, case: Case, clock: Clock, interviewer: Interviewer, minutes: float = 45,
-              backend: str = "offline", model: str | None = None, seed: int = 0) -> PracticeSession:
-        row = store.create_session(case.id, case.title, backend, minutes, model=model, seed=seed)
+              backend: str = "offline", model: str | None = None, seed: int = 0,
+              focus: str | None = None) -> PracticeSession:
+        """A new session: a full interview, or with `focus` a drill on that rubric category."""
+        session_plan(load_rubric(), minutes, focus)  # an unknown focus fails before anything is stored
+        row = store.create_session(case.id, case.title, backend, minutes, model=model, seed=seed, focus=focus)
         return cls(store, row, case, clock, interviewer)
 
     @classmethod
@@ -147,7 +149,7 @@ class PracticeSession:
     def _finish(self, status: str) -> None:
         self.finished = True
         self.store.update_session(self.id, status=status, ended=now_iso(), elapsed=self.elapsed)
-        self.score = score_transcript(self.transcript(), self.case, self.rubric, self.plan.phase_id_at)
+        self.score = offline_score(self.transcript(), self.case, self.plan, self.rubric)
         self.store.save_score(self.id, self.score)
 
     def transcript(self) -> Transcript:

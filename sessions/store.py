@@ -40,6 +40,11 @@ class SessionRow(BaseModel):
     diagram: str = ""
     seed: int = 0
     draft: str = ""  # what the candidate had typed but not sent when they left
+    focus: str | None = None  # the rubric category of a drill; None for a full interview
+
+    @property
+    def is_drill(self) -> bool:
+        return self.focus is not None
 
 
 def _writable(path: Path) -> bool:
@@ -121,9 +126,9 @@ class Store:
     # ------------------------------------------------------------------ sessions
     def create_session(self, case_id: str, case_title: str, backend: str, minutes: float,
                        model: str | None = None, seed: int = 0, status: str = "active",
-                       started: str | None = None) -> SessionRow:
+                       started: str | None = None, focus: str | None = None) -> SessionRow:
         row = dict(case_id=case_id, case_title=case_title, backend=backend, model=model, minutes=minutes,
-                   started=started or now_iso(), status=status, seed=seed)
+                   started=started or now_iso(), status=status, seed=seed, focus=focus)
         with self._errors("create a session"):
             table = self.db["sessions"].insert(row)
         return self.session(table.last_pk)
@@ -190,11 +195,20 @@ class Store:
                 "SELECT speaker, text, elapsed, phase, probe, move FROM turns WHERE session_id = ? ORDER BY idx", [session_id])
             return [Turn(**r) for r in rows]
 
+    def answer_counts(self) -> dict[int, int]:
+        """How many turns the candidate took in each session that has any, by session id."""
+        with self._errors("read turns"):
+            rows = self.db.conn.execute(
+                "SELECT session_id, count(*) FROM turns WHERE speaker = 'candidate' GROUP BY session_id")
+            return {sid: n for sid, n in rows}
+
     def transcript(self, session_id: int) -> Transcript:
         s = self.session(session_id)
         headers = {"case": s.case_id, "minutes": f"{s.minutes:g}", "started": s.started, "backend": s.backend}
         if s.model:
             headers["model"] = s.model
+        if s.focus:
+            headers["focus"] = s.focus
         return Transcript(case_id=s.case_id, headers=headers, turns=self.turns(s.id), diagram=s.diagram)
 
     # ------------------------------------------------------------------ scores

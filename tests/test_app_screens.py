@@ -27,15 +27,16 @@ async def test_home_lists_cases_recent_sessions_and_a_trend_per_category():
     seed(app)
     async with app.run_test(size=(100, 32)) as pilot:
         home = app.screen
-        await until(pilot, lambda: home.query(Trend) and home.recent)
+        await until(pilot, lambda: home.query_one(Trend).progress and home.recent)
         cases = home.query_one("#cases")
         assert [cases.get_row_at(i)[0] for i in range(cases.row_count)] == [
             "Delivery-time prediction", "Real-time payment fraud detection", "Two-stage product recommendations"]
         recent = home.query_one("#recent")
         assert recent.row_count == 4 and recent.get_row_at(0)[3] == "open (u)"
-        trend = home.query_one(Trend).trend
-        assert set(trend) == {"framing", "data_features", "model", "system_design", "monitoring", "communication"}
-        assert all(len(v) == 3 for v in trend.values())
+        trends = home.query_one(Trend).progress.trends
+        assert [t.id for t in trends] == ["framing", "data_features", "model", "system_design", "monitoring",
+                                          "communication"]
+        assert all(len(t.values) == 3 for t in trends)
 
 
 async def test_home_keys_open_history_report_replay_and_resume():
@@ -158,7 +159,7 @@ async def test_history_sorts_resumes_and_deletes_with_confirmation():
         assert [table.get_row_at(i)[0] for i in range(4)] == [4, 3, 2, 1]
         await pilot.press("s")  # by date, newest first
         assert screen.sort_by == "date" and table.get_row_at(0)[0] == 4
-        await pilot.press("s", "s", "s", "s")  # by score, best first
+        await pilot.press("s", "s", "s")  # by score, best first
         assert screen.sort_by == "overall" and table.get_row_at(0)[0] == 3
         assert table.cursor_row == 3  # the cursor stays on session 4 (unscored: last)
         table.move_cursor(row=0)
@@ -169,7 +170,7 @@ async def test_history_sorts_resumes_and_deletes_with_confirmation():
         await pilot.press("d", "y")
         await until(pilot, lambda: len(screen.items) == 3)
         assert 3 not in [s.id for s in db(app).sessions()]
-        await pilot.press("s", "s")  # back to id order
+        await pilot.press("s", "s", "s", "s", "s")  # back to id order
         table.move_cursor(row=[table.get_row_at(i)[0] for i in range(3)].index(4))
         await pilot.press("enter")  # unfinished: resumes
         await until(pilot, lambda: isinstance(app.screen, PracticeScreen) and app.screen.session_id == 4)
@@ -188,7 +189,7 @@ async def test_every_screen_action_is_in_the_command_palette():
         await pilot.pause(0.1)
         assert app.screen.paused
     home = HomeScreen()
-    assert {b.description for b in home.BINDINGS} >= {"Start case", "History", "Report", "Replay", "Resume"}
+    assert {b.description for b in home.BINDINGS} >= {"Start", "Drill", "History", "Report", "Replay", "Resume"}
 
 
 async def test_the_remaining_keys_of_home_report_replay_and_history():

@@ -20,7 +20,8 @@ def test_home(snap_compare, size):
     seed(app)
 
     async def ready(pilot):
-        await until(pilot, lambda: app.screen.recent)
+        home = app.screen
+        await until(pilot, lambda: home.recent and str(home.query_one("#suggestion").render()).strip())
         await pilot.pause(0.1)
 
     assert snap_compare(app, terminal_size=size, run_before=ready)

@@ -7,7 +7,7 @@ from pydantic import BaseModel
 from mlsd.interviewer.plan import Plan
 from mlsd.rubric.compare import Attempt, compare
 from mlsd.rubric.offline_scorer import score_transcript
-from mlsd.rubric.score import ScoreReport
+from mlsd.rubric.score import ScoreReport, focused
 from mlsd.rubric.timing import time_use
 
 PLAN = Plan.scaled(45)
@@ -78,3 +78,12 @@ def test_level_change_is_read_from_the_reports_when_they_carry_one(cases, rubric
                for x, lvl in ((a, "mid"), (b, "senior"))]
     assert compare(*leveled, rubric).level.model_dump() == {"a": "mid", "b": "senior", "change": "up"}
     assert compare(leveled[1], leveled[0], rubric).level.change == "down"
+
+
+def test_a_drill_against_an_interview_compares_only_the_category_they_share(cases, rubric):
+    full = attempt("delivery-time.strong", cases, rubric)
+    drill = full.model_copy(update={"report": focused(full.report, "monitoring"), "focus": "monitoring", "session": 2})
+    c = compare(full, drill, rubric)
+    assert c.categories["monitoring"].delta == 0
+    assert c.categories["framing"].b is None and c.categories["framing"].delta is None
+    assert c.criteria["cold_start"].change == "n/a"

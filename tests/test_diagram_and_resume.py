@@ -13,6 +13,7 @@ from mlsd.rubric.timeline import covered_by_turn, diagram_at
 from mlsd.rubric.tracker import diagram_flow
 from mlsd.rubric.transcript import Turn
 from mlsd.sessions.runner import PracticeSession
+from mlsd.sessions import migrations
 from mlsd.sessions.store import Store
 from conftest import transcript
 
@@ -101,7 +102,7 @@ def test_a_new_database_opened_by_several_threads_at_once_is_migrated_once(tmp_p
     for th in threads:
         th.join()
     assert errors == []
-    assert Store(path).db.conn.execute("PRAGMA user_version").fetchone()[0] == 2
+    assert Store(path).db.conn.execute("PRAGMA user_version").fetchone()[0] == migrations.VERSION
 
 
 def test_a_candidate_turn_left_without_a_reply_is_answered_on_resume(tmp_path, cases):

@@ -15,13 +15,17 @@ from mlsd.sessions.runner import PracticeSession
 from mlsd.sessions.store import Store
 
 
-def run(session, clock, script):
-    """script: (minute, candidate text). Returns the interviewer's replies."""
+def run(session, clock, script, to_time_up=False):
+    """script: (minute, candidate text). Returns the interviewer's replies; with `to_time_up`,
+    the clock then runs out and the last reply is the close."""
     async def go():
         replies = ["".join([c async for c in session.open()])]
         for minute, text in script:
             clock.set(minute * 60)
             replies.append("".join([c async for c in session.answer(text)]))
+        if to_time_up:
+            clock.set(session.plan.total)
+            replies.append("".join([c async for c in session.time_up()]))
         return replies
     return asyncio.run(go())
 

@@ -4,6 +4,7 @@ from conftest import transcript
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from mlsd.interviewer.drill import session_plan
 from mlsd.interviewer.plan import Plan
 from mlsd.rubric.timing import strip, time_use
 from mlsd.rubric.transcript import Transcript, Turn
@@ -84,6 +85,16 @@ def test_time_in_the_tradeoffs_window_is_tradeoffs_talk_whatever_it_names(rubric
              ("interviewer", 2400, "Thanks."))
     timing = time_use(t, PLAN.phases, rubric)
     assert phase(timing, "tradeoffs").actual_s == 120 and phase(timing, "model_serving").actual_s == 0
+
+
+def test_a_drill_counts_time_on_other_topics_as_outside_its_plan(rubric):
+    plan = session_plan(rubric, 10, "monitoring")
+    t = said(("interviewer", 0, "What would you monitor?"), ("candidate", 10, MODEL_TALK),
+             ("interviewer", 130, "And monitoring?"))
+    timing = time_use(t, plan.phases, rubric, focus="monitoring")
+    assert [p.id for p in timing.phases] == ["scale_monitoring"]
+    assert timing.off_plan_s == 120
+    assert timing.must_have == []  # cold start, fallback and capacity are not the monitoring drill's
 
 
 def test_the_strip_shows_the_plan_above_and_the_topics_below(rubric, cases):

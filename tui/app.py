@@ -15,7 +15,9 @@ from textual.screen import Screen
 from mlsd.interviewer.backends import build
 from mlsd.interviewer.clock import Clock, SessionClock
 from mlsd.interviewer.context import Interviewer
+from mlsd.interviewer.drill import DRILL_MINUTES, session_plan
 from mlsd.prompts.loader import CaseCatalog
+from mlsd.rubric.model import load_rubric
 from mlsd.sessions.runner import PracticeSession
 from mlsd.sessions.store import SessionRow, Store
 from mlsd.tui.db import in_thread
@@ -35,6 +37,8 @@ class Start:
     case_id: str | None = None
     session_id: int | None = None
     seed: int | None = None
+    focus: str | None = None      # a drill on this rubric category
+    minutes: float | None = None  # the session's length, when not the settings'
 
 
 class MlsdApp(App):
@@ -62,7 +66,7 @@ class MlsdApp(App):
             self.notify(f"skipped {err}", title="Case file", severity="warning", timeout=10)
         start = self.start
         if start.screen == "practice" and start.case_id:
-            self.start_practice(start.case_id, seed=start.seed)
+            self.start_practice(start.case_id, seed=start.seed, focus=start.focus, minutes=start.minutes)
         elif start.screen == "resume" and start.session_id:
             self.resume_practice(start.session_id)
         elif start.screen == "replay" and start.session_id:
@@ -73,19 +77,23 @@ class MlsdApp(App):
             self.open_history()
 
     # ------------------------------------------------------------------ practice
-    def start_practice(self, case_id: str, seed: int | None = None) -> None:
+    def start_practice(self, case_id: str, seed: int | None = None, focus: str | None = None,
+                       minutes: float | None = None) -> None:
+        """A timed interview on the case; with `focus`, a short drill on that category."""
         case = self.catalog.get(case_id)
         if case is None:
             self.notify(f"unknown case {case_id!r}", severity="error")
             return
         s = self.settings
         seed = seed if seed is not None else int.from_bytes(os.urandom(2), "big")
+        length = minutes if minutes is not None else DRILL_MINUTES if focus else s.minutes
+        plan = session_plan(load_rubric(), length, focus)
 
         def make(clock: Clock) -> PracticeSession:
-            return PracticeSession.start(Store(s.db_path), case, clock, self.interviewer_factory(), minutes=s.minutes,
-                                         backend=s.backend, model=s.model, seed=seed)
+            return PracticeSession.start(Store(s.db_path), case, clock, self.interviewer_factory(), minutes=length,
+                                         backend=s.backend, model=s.model, seed=seed, focus=focus)
 
-        self.push_screen(PracticeScreen(case, s.minutes, self.clock_factory(0), make, s.backend_reason))
+        self.push_screen(PracticeScreen(case, plan, self.clock_factory(0), make, s.backend_reason))
 
     def resume_practice(self, session_id: int) -> None:
         in_thread(self.screen, self.settings.db_path, lambda store: store.session(session_id), self._resume,
@@ -107,7 +115,8 @@ class MlsdApp(App):
             store = Store(db)
             return PracticeSession.resume(store, store.session(row.id), case, clock, self.interviewer_factory())
 
-        self.push_screen(PracticeScreen(case, row.minutes, self.clock_factory(row.elapsed), make,
+        plan = session_plan(load_rubric(), row.minutes, row.focus)
+        self.push_screen(PracticeScreen(case, plan, self.clock_factory(row.elapsed), make,
                                         self.settings.backend_reason))
 
     def show_report_after_practice(self, session_id: int) -> None:

@@ -3,23 +3,26 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import sys
 from pathlib import Path
 
 from mlsd.interviewer.backends import build
 from mlsd.interviewer.clock import SessionClock
+from mlsd.interviewer.drill import DRILL_MINUTES, drill_categories
 from mlsd.interviewer.endpoint import EndpointError
-from mlsd.interviewer.plan import Plan
 from mlsd.prompts.case import Case
 from mlsd.prompts.loader import CaseCatalog, CaseFileError, load_cases
 from mlsd.rubric.model import load_rubric
-from mlsd.rubric.offline_scorer import score_transcript
 from mlsd.rubric.report import FORMATS, MARK, render_report
 from mlsd.rubric.score import ScoreReport
 from mlsd.rubric.transcript import Transcript
+from mlsd.sessions.history import HistoryEntry, summaries
+from mlsd.sessions.progress import progress
 from mlsd.sessions.reporting import compare_sessions, session_report
 from mlsd.sessions.runner import PracticeSession
-from mlsd.sessions.store import Store, StoreError
+from mlsd.sessions.scoring import for_plan, offline_score, plan_of
+from mlsd.sessions.store import SessionRow, Store, StoreError
 from mlsd.sessions.transcript_json import from_json, to_json
 from mlsd.sessions.transcript_text import TranscriptError, format_text, parse_text
 from mlsd.tui.compare_text import comparison_text
@@ -44,6 +47,9 @@ def build_parser() -> argparse.ArgumentParser:
     pr.add_argument("--plain", action="store_true", help="a plain line-by-line dialogue")
     pr.add_argument("--resume", nargs="?", const="latest", metavar="SESSION", help="continue an unfinished session")
     pr.add_argument("--seed", type=int, default=None, help="fix the interviewer's choice of words")
+    pr.add_argument("--focus", metavar="CATEGORY",
+                    help=f"a short drill ({DRILL_MINUTES} minutes unless --minutes) on one rubric category: "
+                         + ", ".join(drill_categories(load_rubric())))
     sub.add_parser("cases", help="list the cases")
     sc = sub.add_parser("score", help="score a transcript file or a stored session")
     sc.add_argument("target", metavar="FILE|SESSION")
@@ -54,7 +60,8 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("session")
     rp.add_argument("--format", choices=FORMATS, default="md")
     rp.add_argument("-o", "--output", type=Path)
-    sub.add_parser("history", help="past sessions with scores")
+    hi = sub.add_parser("history", help="past sessions with scores, levels and progress")
+    hi.add_argument("--json", action="store_true", help="print the sessions, trends and suggestion as JSON")
     co = sub.add_parser("compare", help="two attempts side by side")
     co.add_argument("a", metavar="A", help="session id (the earlier attempt)")
     co.add_argument("b", metavar="B", help="session id (the later attempt)")
@@ -130,7 +137,9 @@ def summary(report: ScoreReport, title: str) -> str:
     names = {c.id: c.name for c in rubric.criteria}
     lines = [f"{title}: {report.overall:.0f}/100 ({report.scorer} scorer)", ""]
     for cat in rubric.categories:
-        cs = report.categories[cat.id]
+        cs = report.categories.get(cat.id)
+        if cs is None:  # a drill is scored on its own category only
+            continue
         filled = round(cs.score / 10)
         lines.append(f"  {cat.name:<18} {cs.weight:>3}%  {'█' * filled}{'░' * (10 - filled)} {cs.score:>5.0f}")
         for c in cs.criteria:
@@ -139,13 +148,6 @@ def summary(report: ScoreReport, title: str) -> str:
     lines.append("")
     lines.append("✔ met  ◐ partly met  ✘ missed  – not applicable")
     return "\n".join(lines) + "\n"
-
-
-def _plan_for(transcript: Transcript) -> Plan:
-    try:
-        return Plan.scaled(float(transcript.headers.get("minutes", 45)))
-    except ValueError:
-        return Plan.scaled(45)
 
 
 # ---------------------------------------------------------------------- commands
@@ -192,28 +194,53 @@ def cmd_cases(args, settings: Settings) -> int:
     return 0
 
 
+def require_focus(focus: str) -> str:
+    known = drill_categories(load_rubric())
+    if focus not in known:
+        raise UsageError(f"--focus {focus!r}: not a category that can be drilled; choose one of: {', '.join(known)}")
+    return focus
+
+
+def resumable(store: Store, which: str, focus: str | None) -> SessionRow:
+    """`--resume` alone continues the latest unfinished interview; with `--focus`, the latest
+    unfinished drill on it: drills and interviews in progress are kept apart."""
+    rows = [r for r in store.sessions() if r.status == "active"]
+    if which != "latest":
+        row = next((r for r in rows if str(r.id) == which), None)
+    else:
+        row = next((r for r in rows if r.focus == focus), None)
+    if row is None:
+        what = f"{focus} drill" if focus else "interview"
+        target = f"unfinished {what}s" if which == "latest" else f"unfinished session {which}"
+        raise UsageError(f"no {target} to resume (see `mlsd history`)")
+    return row
+
+
 def cmd_practice(args, settings: Settings) -> int:
     cat = catalog(settings)
+    focus = require_focus(args.focus) if args.focus else None
     store = Store(settings.db_path)
     check_endpoint(settings)
     interviewer = build(settings.endpoint())
     row = None
     if args.resume:
-        rows = [r for r in store.sessions() if r.status == "active"]
-        row = next((r for r in rows if args.resume in ("latest", str(r.id))), None)
-        if row is None:
-            target = "unfinished sessions" if args.resume == "latest" else f"unfinished session {args.resume}"
-            raise UsageError(f"no {target} to resume (see `mlsd history`)")
+        row = resumable(store, args.resume, focus)
         require_case(cat, row.case_id)
     elif args.case:
         require_case(cat, args.case)
+    minutes = args.minutes if args.minutes is not None or focus is None else DRILL_MINUTES
+    minutes = settings.minutes if minutes is None else minutes
     if not args.plain and interactive():
         from mlsd.tui.app import Start
 
         store.close()
         if row is not None:
             return run_app(settings, Start("resume", session_id=row.id), cat)
-        start = Start("practice", case_id=args.case, seed=args.seed) if args.case else Start("home")
+        if args.case or focus:
+            start = Start("practice", case_id=args.case or cat.cases[0].id, seed=args.seed, focus=focus,
+                          minutes=minutes)
+        else:
+            start = Start("home")
         return run_app(settings, start, cat)
     if row is not None:
         case = require_case(cat, row.case_id)
@@ -221,17 +248,18 @@ def cmd_practice(args, settings: Settings) -> int:
     else:
         case = require_case(cat, args.case) if args.case else choose_case(cat)
         seed = args.seed if args.seed is not None else int.from_bytes(__import__("os").urandom(2), "big")
-        session = PracticeSession.start(store, case, SessionClock(), interviewer, minutes=settings.minutes,
-                                        backend=settings.backend, model=settings.model, seed=seed)
+        session = PracticeSession.start(store, case, SessionClock(), interviewer, minutes=minutes,
+                                        backend=settings.backend, model=settings.model, seed=seed, focus=focus)
     from mlsd.tui.plain import HELP, PlainDialogue
 
-    print(f"mlsd practice: {case.title} ({case.id}), {session.plan.minutes:g} minutes, session {session.id}")
+    kind = f"{load_rubric().category(session.plan.focus).name} drill on " if session.plan.focus else ""
+    print(f"mlsd practice: {kind}{case.title} ({case.id}), {session.plan.minutes:g} minutes, session {session.id}")
     print(f"Interviewer: {interviewer.label}" + (f" ({settings.backend_reason})" if settings.backend_reason else ""))
     print(HELP)
     code = PlainDialogue(session).run()
     if session.score is not None:
         print()
-        print(summary(session.score, case.title))
+        print(summary(session.score, kind + case.title))
         print(f"Full report: mlsd report {session.id}    Transcript: mlsd replay {session.id}")
     store.close()
     return code
@@ -281,13 +309,14 @@ def cmd_score(args, settings: Settings) -> int:
     if case is None:
         what = f"unknown case {case_id!r}" if case_id else "no case header"
         print(f"mlsd: {what}: scoring with the full generic rubric", file=sys.stderr)
-    plan = _plan_for(transcript)
+    rubric = load_rubric()
+    plan = plan_of(transcript, rubric, args.target)
     if args.scorer == "llm":
         from mlsd.rubric.llm_judge import judge
 
-        report = asyncio.run(judge(transcript, case, endpoint, phase_at=plan.phase_id_at))
+        report = for_plan(asyncio.run(judge(transcript, case, endpoint, phase_at=plan.phase_id_at)), plan)
     else:
-        report = score_transcript(transcript, case, phase_at=plan.phase_id_at)
+        report = offline_score(transcript, case, plan, rubric)
     if store is not None and session_id is not None:
         store.save_score(session_id, report)
     if args.json:
@@ -306,20 +335,26 @@ def cmd_report(args, settings: Settings) -> int:
 
 
 def cmd_history(args, settings: Settings) -> int:
-    if not settings.db_path.exists():
+    items = summaries(Store(settings.db_path)) if settings.db_path.exists() else []
+    if args.json:
+        doc = {"sessions": [HistoryEntry.of(s).model_dump() for s in items],
+               "progress": progress(items, load_rubric()).model_dump()}
+        sys.stdout.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+        return 0
+    if not items:
         print("No sessions yet. Start one with: mlsd practice")
         return 0
-    store = Store(settings.db_path)
-    rows = store.sessions()
-    overall = store.overall_scores()
-    if not rows:
-        print("No sessions yet. Start one with: mlsd practice")
-        return 0
-    print(f"{'ID':>4}  {'DATE':<16}  {'CASE':<16}  {'BACKEND':<8}  {'MIN':>4}  {'SCORE':>5}  STATUS")
-    for r in rows:
-        score = f"{overall[r.id]:.0f}" if r.id in overall else "-"
-        print(f"{r.id:>4}  {r.started[:16].replace('T', ' '):<16}  {r.case_id[:16]:<16}  {r.backend[:8]:<8}  "
-              f"{r.minutes:>4g}  {score:>5}  {r.status}")
+    rubric = load_rubric()
+    print(f"{'ID':>4}  {'DATE':<11}  {'CASE':<16}  {'DRILL':<13}  {'MIN':>3}  {'SCORE':>5}  {'LEVEL':<6}  STATUS")
+    for s in items:
+        r = s.row
+        score = f"{s.overall:.0f}" if s.overall is not None else "-"
+        status = r.status + (" (no answers)" if s.junk else "")
+        print(f"{r.id:>4}  {r.started[5:16].replace('T', ' '):<11}  {r.case_id[:16]:<16}  {(r.focus or '')[:13]:<13}  "
+              f"{r.minutes:>3g}  {score:>5}  {s.level or '-':<6}  {status}")
+    hint = progress(items, rubric).suggestion
+    if hint is not None:
+        print(f"\n{hint.text}: mlsd practice --focus {hint.category}")
     return 0
 
 
@@ -353,20 +388,20 @@ def cmd_import(args, settings: Settings) -> int:
     if text.lstrip().startswith("{"):
         export = from_json(text, str(args.file))
         s = export.session
+        if s.focus is not None and s.focus not in drill_categories(load_rubric()):
+            raise TranscriptError(f"{args.file}: session.focus: {s.focus!r} is not a category that can be drilled")
         row = store.create_session(s.case_id, s.case_title, s.backend, s.minutes, model=s.model, seed=s.seed,
-                                   status=s.status, started=s.started)
+                                   status=s.status, started=s.started, focus=s.focus)
         store.update_session(row.id, ended=s.ended, diagram=s.diagram)
         turns, scores = export.turns, export.scores
     else:
         transcript = parse_text(text, str(args.file))
         h = transcript.headers
-        try:
-            minutes = float(h.get("minutes", 45))
-        except ValueError:
-            raise TranscriptError(f"{args.file}: header minutes: {h['minutes']!r} is not a number") from None
+        plan = plan_of(transcript, load_rubric(), str(args.file))
         case = catalog(settings).get(transcript.case_id or "")
         row = store.create_session(transcript.case_id or "unknown", case.title if case else "", h.get("backend", "imported"),
-                                   minutes, model=h.get("model"), status="imported", started=h.get("started"))
+                                   plan.minutes, model=h.get("model"), status="imported", started=h.get("started"),
+                                   focus=plan.focus)
         turns, scores = transcript.turns, {}
     for turn in turns:
         store.add_turn(row.id, turn)

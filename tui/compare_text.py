@@ -10,8 +10,9 @@ GROUPS = (("newly met", "Newly met"), ("lost", "Lost"), ("better", "Better"), ("
 
 
 def side_label(side: Side, rubric: Rubric) -> str:
+    kind = f"{rubric.category(side.focus).name} drill, " if side.focus else ""
     date = (side.started or "")[:16].replace("T", " ")
-    return f"session {side.session} ({side.case}, {date})"
+    return f"session {side.session} ({kind}{side.case}, {date})"
 
 
 def _num(value: float | None, fmt: str = "{:.0f}") -> str:

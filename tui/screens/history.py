@@ -12,20 +12,27 @@ from mlsd.sessions.store import Store
 from mlsd.tui.db import in_thread
 from mlsd.tui.screens.confirm import ConfirmScreen
 
-COLUMNS = (("id", "ID"), ("date", "Date"), ("case", "Case"), ("backend", "Interviewer"), ("minutes", "Min"),
-           ("overall", "Score"), ("status", "Status"))
+COLUMNS = (("id", "ID"), ("date", "Date"), ("case", "Case"), ("kind", "Kind"), ("overall", "Score"),
+           ("level", "Level"), ("status", "Status"), ("minutes", "Min"), ("backend", "Interviewer"))
+LEVEL_ORDER = {"junior": 1, "mid": 2, "senior": 3, "staff": 4}
+
+
+def kind(s: SessionSummary) -> str:
+    return f"{s.row.focus} drill" if s.row.focus else "interview"
 
 
 def sort_value(s: SessionSummary, column: str):
     r = s.row
-    return {"id": r.id, "date": r.started, "case": r.case_id, "backend": r.backend, "minutes": r.minutes,
-            "overall": -1 if s.overall is None else s.overall, "status": r.status}[column]
+    return {"id": r.id, "date": r.started, "case": r.case_id, "kind": kind(s), "backend": r.backend,
+            "minutes": r.minutes, "overall": -1 if s.overall is None else s.overall,
+            "level": LEVEL_ORDER.get(s.level or "", 0), "status": r.status}[column]
 
 
 def cells(s: SessionSummary) -> tuple:
     r = s.row
-    return (r.id, r.started[:16].replace("T", " "), r.case_id, r.backend + (f" {r.model}" if r.model else ""),
-            f"{r.minutes:g}", "-" if s.overall is None else f"{s.overall:.0f}", r.status.replace("_", " "))
+    status = r.status.replace("_", " ") + (", no answers" if s.junk else "")
+    return (r.id, r.started[:16].replace("T", " "), r.case_id, kind(s), "-" if s.overall is None else f"{s.overall:.0f}",
+            s.level or "-", status, f"{r.minutes:g}", r.backend + (f" {r.model}" if r.model else ""))
 
 
 class HistoryScreen(Screen):

@@ -1,5 +1,5 @@
-"""Home: the cases to practise, the latest sessions with their scores, and progress per
-category over time."""
+"""Home: the cases to practise; the latest sessions with their scores and levels; the
+weakest category with one key to drill it; and each category's progress over time."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -8,10 +8,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Label
+from textual.widgets import DataTable, Footer, Label, Static
 
+from mlsd.interviewer.drill import DRILL_MINUTES
 from mlsd.rubric.model import load_rubric
-from mlsd.sessions.history import SessionSummary, category_trend, summaries
+from mlsd.sessions.history import SessionSummary, summaries
+from mlsd.sessions.progress import Progress, progress
+from mlsd.sessions.store import Store
 from mlsd.tui.db import in_thread
 from mlsd.tui.widgets.fmt import clip
 from mlsd.tui.widgets.trend import Trend
@@ -21,16 +24,26 @@ RECENT = 6
 
 def _score_cell(s: SessionSummary) -> str:
     if s.resumable:
-        return "open (u)"
+        return "open" if s.row.is_drill else "open (u)"
     score = "-" if s.overall is None else f"{s.overall:.0f}"
     return f"{score} early" if s.row.status == "ended_early" else score
 
 
+def _case_cell(s: SessionSummary) -> str:
+    return f"{load_rubric().category(s.row.focus).name} drill" if s.row.focus else s.row.case_id
+
+
+def _load(store: Store) -> tuple[list[SessionSummary], Progress]:
+    items = summaries(store)
+    return items, progress(items, load_rubric())
+
 
 class HomeScreen(Screen):
     BINDINGS = [
-        Binding("s", "start", "Start case", tooltip="Start a timed session on the selected case"),
-        Binding("u", "resume", "Resume", tooltip="Resume the latest unfinished session"),
+        Binding("s", "start", "Start", tooltip="Start a timed session on the selected case"),
+        Binding("d", "drill", "Drill",
+                tooltip=f"A {DRILL_MINUTES}-minute drill on your weakest category, on the selected case"),
+        Binding("u", "resume", "Resume", tooltip="Resume the latest unfinished interview"),
         Binding("o", "report", "Report", tooltip="Open the report of the selected recent session"),
         Binding("v", "replay", "Replay", tooltip="Replay the selected recent session"),
         Binding("h", "history", "History"),
@@ -41,6 +54,7 @@ class HomeScreen(Screen):
         super().__init__()
         self.items: list[SessionSummary] = []
         self.recent: list[SessionSummary] = []
+        self.progress: Progress | None = None
 
     def compose(self) -> ComposeResult:
         yield Label("", id="home-head")
@@ -48,11 +62,16 @@ class HomeScreen(Screen):
         cases.border_title = "Cases · Enter or s starts a session"
         yield cases
         with Horizontal(id="home-bottom"):
-            recent = DataTable(id="recent", cursor_type="row")
-            recent.border_title = "Recent sessions"
-            yield recent
-            with Vertical(id="trend-slot"):
-                yield Label("loading…")
+            with Vertical(id="home-left"):
+                recent: DataTable[str | int] = DataTable(id="recent", cursor_type="row")
+                recent.border_title = "Recent sessions"
+                yield recent
+                suggestion = Static("", id="suggestion")
+                suggestion.border_title = "Next"
+                yield suggestion
+            trend = Trend(id="trend")
+            trend.border_title = "Progress per category"
+            yield trend
         yield Footer()
 
     def on_mount(self) -> None:
@@ -61,14 +80,13 @@ class HomeScreen(Screen):
         self.query_one("#home-head", Label).update(
             f"mlsd · {s.minutes:g}-minute mock interviews · interviewer: "
             + (f"{s.backend} ({s.backend_reason})" if s.backend_reason else s.endpoint().label))
-        recent = self.query_one("#recent", DataTable)
-        for key, title in (("id", "#"), ("date", "Date"), ("case", "Case"), ("score", "Score")):
-            recent.add_column(title, key=key)
         self._fill_cases()
         self.query_one("#cases", DataTable).focus()
 
     def on_resize(self) -> None:
         self._fill_cases()
+        self._fill_recent()
+        self.call_after_refresh(self._suggest)  # once the boxes have their new sizes
 
     def _fill_cases(self) -> None:
         """Prompts are cut to what the terminal's width leaves beside the title and source."""
@@ -92,26 +110,67 @@ class HomeScreen(Screen):
         self.reload()  # on first show too, and after a session, a delete or a report
 
     def reload(self) -> None:
-        in_thread(self, self.app.settings.db_path, summaries, self.show, name="home")
+        in_thread(self, self.app.settings.db_path, _load, self.show, name="home")
 
-    async def show(self, items: list[SessionSummary]) -> None:
-        self.items, self.recent = items, items[:RECENT]
+    def show(self, loaded: tuple[list[SessionSummary], Progress]) -> None:
+        self.items, self.progress = loaded
+        self.recent = self.items[:RECENT]
+        self._fill_recent()
+        trend = self.query_one(Trend)
+        trend.progress = self.progress
+        n = self.progress.sessions
+        trend.border_subtitle = f"last {n} interview{'s' if n != 1 else ''}" if n else ""
+        self.call_after_refresh(self._suggest)  # it fits its text to the box's laid-out size
+
+    def _fill_recent(self) -> None:
+        """Dates lose their time of day when the terminal is narrow, so the level still fits."""
         recent = self.query_one("#recent", DataTable)
-        recent.clear()
+        keep = recent.cursor_row
+        recent.clear(columns=True)
+        wide = self.app.size.width >= 100
+        for key, title in (("id", "#"), ("date", "Date"), ("case", "Case"), ("score", "Score"), ("level", "Level")):
+            recent.add_column(title, key=key)
         for s in self.recent:
             r = s.row
-            recent.add_row(r.id, r.started[5:16].replace("T", " "), clip(r.case_id, 14), _score_cell(s), key=str(r.id))
-        recent.border_subtitle = "" if items else "none yet"
-        slot = self.query_one("#trend-slot")
-        await slot.remove_children()
-        await slot.mount(Trend(category_trend(items), load_rubric()))
+            date = r.started[5:16].replace("T", " ") if wide else r.started[5:10]
+            recent.add_row(r.id, date, clip(_case_cell(s), 16 if wide else 13), _score_cell(s), s.level or "-",
+                           key=str(r.id))
+        recent.border_subtitle = "" if self.items else "none yet"
+        if self.recent:
+            recent.move_cursor(row=min(keep, len(self.recent) - 1))
+
+    def _suggest(self) -> None:
+        """The weakest category and the key that drills it on the highlighted case."""
+        box = self.query_one("#suggestion", Static)
+        hint = self.progress.suggestion if self.progress else None
+        if hint is None:
+            box.update("[dim]Finish a scored interview: your weakest category shows here, with a key to drill it.[/dim]")
+            return
+        case_id = self._row("cases")
+        case = self.app.catalog.get(case_id) if case_id else None
+        on = f" on {case.title}" if case else ""
+        lines = [f"[b]{hint.text}[/b]", f"[b]d[/b] starts a {DRILL_MINUTES}-minute {hint.name.lower()} drill{on}"]
+        ranking = [f"{r.name:<18} {r.average:>3.0f} [$accent]{'█' * round(r.average / 10)}[/]"
+                   f"[dim]{'░' * (10 - round(r.average / 10))}[/]" for r in self.progress.ranking] if self.progress else []
+        # The ranking behind the suggestion, when the box has the room for all of it.
+        if box.content_size.height >= 5 + len(ranking):
+            lines += ["", f"[dim]Over your last {hint.sessions} interviews, weakest first:[/dim]", *ranking]
+        box.update("\n".join(lines))
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.data_table.id == "cases":
+            self._suggest()
 
     # ------------------------------------------------------------------ actions
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         if event.data_table.id == "cases":
             self.app.start_practice(str(event.row_key.value))
-        else:
-            self.app.open_report(int(event.row_key.value))
+            return
+        chosen = next((s for s in self.recent if str(s.row.id) == event.row_key.value), None)
+        if chosen is not None and chosen.resumable:
+            self.app.resume_practice(chosen.row.id)
+        elif chosen is not None:
+            self.app.open_report(chosen.row.id)
 
     def _row(self, table_id: str) -> str | None:
         table = self.query_one(f"#{table_id}", DataTable)
@@ -124,10 +183,19 @@ class HomeScreen(Screen):
         if case_id:
             self.app.start_practice(case_id)
 
+    def action_drill(self) -> None:
+        hint = self.progress.suggestion if self.progress else None
+        case_id = self._row("cases")
+        if hint is None:
+            self.notify("No weakest category yet: finish a scored interview first.", timeout=4)
+        elif case_id:
+            self.app.start_practice(case_id, focus=hint.category)
+
     def action_resume(self) -> None:
-        unfinished = next((s for s in self.items if s.resumable), None)
+        """Unfinished interviews only: a drill left open resumes from its own row."""
+        unfinished = next((s for s in self.items if s.resumable and not s.row.is_drill), None)
         if unfinished is None:
-            self.notify("No unfinished session to resume.", timeout=3)
+            self.notify("No unfinished interview to resume.", timeout=3)
             return
         self.app.resume_practice(unfinished.row.id)
 

@@ -15,6 +15,7 @@ from textual.widgets import Footer, Label, TextArea
 from mlsd.interviewer.clock import Clock
 from mlsd.interviewer.plan import Plan
 from mlsd.prompts.case import Case
+from mlsd.rubric.model import load_rubric
 from mlsd.sessions.runner import PracticeSession
 from mlsd.tui.driver import (
     BackendNotice,
@@ -54,11 +55,11 @@ class PracticeScreen(Screen):
                 tooltip="Leave now; the session stays resumable with `mlsd practice --resume`"),
     ]
 
-    def __init__(self, case: Case, minutes: float, clock: Clock, make_session: Callable[[Clock], PracticeSession],
+    def __init__(self, case: Case, plan: Plan, clock: Clock, make_session: Callable[[Clock], PracticeSession],
                  backend_note: str) -> None:
         super().__init__()
         self.case, self.clock = case, clock
-        self.plan = Plan.scaled(minutes)
+        self.plan = plan
         self.driver = SessionDriver(lambda: make_session(clock), self)
         self.backend_note = backend_note
         self.session_id: int | None = None
@@ -79,7 +80,8 @@ class PracticeScreen(Screen):
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
         with Horizontal(id="topbar"):
-            yield Label(self.case.title, id="case-name")
+            drill = f" · {load_rubric().category(self.plan.focus).name} drill" if self.plan.focus else ""
+            yield Label(self.case.title + drill, id="case-name")
             yield Countdown(self.plan, id="countdown")
         yield PhaseBar(self.plan, id="phases")
         with Horizontal(id="work"):
@@ -97,7 +99,8 @@ class PracticeScreen(Screen):
         yield Footer()
 
     async def on_mount(self) -> None:
-        await self.query_one(ChatLog).add_case(self.case.title, self.case.prompt)
+        # A drill sets its own scene: the card shows what the system is, not the full brief.
+        await self.query_one(ChatLog).add_case(self.case.title, self.case.summary if self.plan.focus else self.case.prompt)
         self._set_status("starting the session…")
         self.query_one(AnswerBox).focus()
         self.set_interval(TICK_SECONDS, self.tick)

@@ -10,6 +10,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Label, Static, TextArea
 
+from mlsd.interviewer.drill import session_plan
 from mlsd.interviewer.plan import Plan
 from mlsd.rubric.model import load_rubric
 from mlsd.rubric.report import MARK
@@ -69,7 +70,7 @@ class ReplayScreen(Screen):
             row = store.session(self.session_id)
             transcript = store.transcript(row.id)
             diagrams = store.diagrams(row.id)
-            plan = Plan.scaled(row.minutes)
+            plan = session_plan(rubric, row.minutes, row.focus)
             covered = covered_by_turn(transcript, cases.get(row.case_id), rubric, plan.phase_id_at, diagrams)
             return ReplayData(row, transcript, diagrams, covered, plan)
 
@@ -116,8 +117,9 @@ class ReplayScreen(Screen):
         when = f" · {stamp(turn.elapsed)} · {data.plan.phase(self._phase(n)).title}" if turn else ""
         self.query_one("#replay-head", Label).update(
             f"Replay · {data.row.case_title or data.row.case_id} · session {data.row.id} · turn {n}/{total}{when}")
-        covered = data.covered[n - 1] if n else {}
-        names = {c.id: c.name for c in self.rubric.criteria}
+        focus = data.plan.focus  # a drill is about its own category's criteria only
+        names = {c.id: c.name for c in self.rubric.criteria if focus is None or c.category == focus}
+        covered = {cid: c for cid, c in (data.covered[n - 1] if n else {}).items() if cid in names}
         lines = [f"[b]Covered by turn {n}[/b]: {len(covered)} of {len(names)}"]
         for cid, c in covered.items():
             where = "diagram" if c.turn is None else f"turn {c.turn}"

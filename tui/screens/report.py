@@ -101,7 +101,8 @@ class ReportScreen(Screen):
         d, row = result.data, result.row
         report = d.report
         self.query_one("#report-head", Label).update(
-            f"{d.title} · session {row.id} · {row.started[:16].replace('T', ' ')} · {row.minutes:g} min · "
+            f"{d.title}{' · ' + d.meta['drill'] + ' drill' if 'drill' in d.meta else ''} · session {row.id} · "
+            f"{row.started[:16].replace('T', ' ')} · {row.minutes:g} min · "
             f"{d.meta['interviewer']} · {row.status.replace('_', ' ')}")
         self.query_one("#overall", Digits).update(f"{report.overall:.0f}")
         others = " · ".join(f"{o.scorer} scorer: {o.overall:.0f}" for o in d.others or [])

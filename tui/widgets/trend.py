@@ -1,28 +1,61 @@
-"""Per-category progress over the latest scored sessions: one sparkline per category."""
+"""Per-category progress over the latest full interviews: for each category its name, latest
+score and change since the interview before, and under it a bar per interview. With room to
+spare, a blank line between categories."""
 from __future__ import annotations
 
-from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
-from textual.widgets import Label, Sparkline, Static
+from typing import ClassVar
 
-from mlsd.rubric.model import Rubric
+from rich.text import Text
+from textual.reactive import reactive
+from textual.widget import Widget
+
+from mlsd.sessions.progress import Progress
+
+BLOCKS = "▁▂▃▄▅▆▇█"
 
 
-class Trend(Vertical):
-    def __init__(self, trend: dict[str, list[float]], rubric: Rubric, **kwargs) -> None:
-        super().__init__(**kwargs)
-        self.trend, self.rubric = trend, rubric
+def spark(values: list[float], width: int) -> str:
+    """One block per session, each as wide as the room allows (up to 3 columns)."""
+    if not values:
+        return ""
+    cell = max(1, min(3, width // len(values)))
+    shown = values[-(width // cell):]
+    return "".join(BLOCKS[min(len(BLOCKS) - 1, int(v / 100 * len(BLOCKS)))] * cell for v in shown)
 
-    def compose(self) -> ComposeResult:
-        runs = max((len(v) for v in self.trend.values()), default=0)
-        if runs == 0:
-            yield Static("No scored sessions yet: your progress per category shows here.", classes="trend-empty")
-            return
-        yield Label(f"Progress over the last {runs} scored session{'s' if runs > 1 else ''}", classes="trend-title")
-        for cat in self.rubric.categories:
-            values = self.trend.get(cat.id, [])
-            with Horizontal(classes="trend-row"):
-                yield Label(cat.name, classes="trend-name")
-                # One point would draw as nothing: repeat it so a first score still shows.
-                yield Sparkline(values if len(values) > 1 else values * 2, classes="trend-line")
-                yield Label(f"{values[-1]:>3.0f}" if values else "  -", classes="trend-last")
+
+class Trend(Widget):
+    DEFAULT_CSS = """
+    Trend > .trend--muted { color: $text-muted; }
+    Trend > .trend--name { text-style: bold; }
+    Trend > .trend--line { color: $accent; }
+    Trend > .trend--up { color: $success; }
+    Trend > .trend--down { color: $error; }
+    """
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"trend--muted", "trend--name", "trend--line", "trend--up", "trend--down"}
+    progress: reactive[Progress | None] = reactive(None)
+
+    def render(self) -> Text:
+        muted = self.get_component_rich_style("trend--muted")
+        p = self.progress
+        if p is None:
+            return Text("loading…", style=muted)
+        if not p.sessions:
+            return Text("No scored interviews yet: your progress per category shows here. Drills and sessions "
+                        "without an answer do not count.", style=muted)
+        width = max(12, self.size.width)
+        spaced = self.size.height >= len(p.trends) * 3
+        out = Text(no_wrap=True, overflow="crop")
+        for n, t in enumerate(p.trends):
+            if n:
+                out.append("\n\n" if spaced else "\n")
+            last = "" if t.last is None else f"{t.last:>3.0f}"
+            change = "" if t.change is None else f" {'▲' if t.change > 0 else '▼' if t.change < 0 else '='}{abs(t.change):.0f}"
+            out.append(t.name[: width - len(last) - len(change) - 1].ljust(width - len(last) - len(change)),
+                       style=self.get_component_rich_style("trend--name"))
+            out.append(last)
+            if t.change is not None:
+                out.append(change, style=self.get_component_rich_style(
+                    "trend--up" if t.change > 0 else "trend--down" if t.change < 0 else "trend--muted"))
+            out.append("\n")
+            out.append(spark(t.values, width) or "no score yet", style=self.get_component_rich_style("trend--line"))
+        return out
