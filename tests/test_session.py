@@ -1,5 +1,6 @@
 """A whole 45-minute offline interview on a fake clock, driven turn by turn."""
 import asyncio
+import io
 import json
 
 import pytest
@@ -13,6 +14,7 @@ from mlsd.rubric.model import load_rubric
 from mlsd.rubric.tracker import EvidenceTracker
 from mlsd.sessions.runner import PracticeSession
 from mlsd.sessions.store import Store
+from mlsd.tui.plain import PlainDialogue
 
 
 def run(session, clock, script, to_time_up=False):
@@ -173,3 +175,13 @@ def test_a_probe_led_in_with_a_comma_continues_the_sentence(cases):
                for n in range(40)]
     led = [r for r in replies if "further," in r]
     assert led and all("further, when would you retrain" in r for r in led)
+
+
+def test_plain_mode_talks_on_the_streams_of_the_moment(tmp_path, cases, monkeypatch):
+    out = io.StringIO()
+    monkeypatch.setattr("sys.stdout", out)
+    monkeypatch.setattr("sys.stdin", io.StringIO("/end\n"))
+    session = PracticeSession.start(Store(tmp_path / "m.db"), cases.get("delivery-time"), FakeClock(),
+                                    OfflineInterviewer(), seed=1)
+    assert PlainDialogue(session).run() == 0
+    assert "Interviewer:" in out.getvalue() and session.finished

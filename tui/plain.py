@@ -18,8 +18,9 @@ PASTE_GAP = 0.05  # lines arriving closer together than this are one paste
 
 
 class PlainDialogue:
-    def __init__(self, session: PracticeSession, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout):
-        self.s, self.stdin, self.out = session, stdin, stdout
+    def __init__(self, session: PracticeSession, stdin: TextIO | None = None, stdout: TextIO | None = None):
+        # The streams of the moment, not of import time: a caller may have replaced them since.
+        self.s, self.stdin, self.out = session, stdin or sys.stdin, stdout or sys.stdout
         self.loop = asyncio.new_event_loop()
         # On a terminal, lines that arrive together are one paste; from a pipe, a line is a turn.
         self.merge_pastes = bool(getattr(stdin, "isatty", lambda: False)())
