@@ -126,3 +126,13 @@ def test_a_transcript_with_a_focus_header_imports_as_a_drill(tmp_path, cli):
     bad = tmp_path / "bad.txt"
     bad.write_text(drill.read_text().replace("focus: monitoring", "focus: cooking"))
     assert_one_line_error(cli("import", bad), "bad.txt: header focus", "'cooking'")
+
+
+def test_a_drill_exported_as_json_scores_as_a_drill(tmp_path, cli):
+    run = cli("practice", "--focus", "model", "--case", "delivery-time", "--plain", "--seed", "5",
+              stdin="I'd start with LightGBM because it is fast on tabular data and handles missing values.\n/end\n")
+    assert run.returncode == 0
+    export = tmp_path / "drill.json"
+    assert cli("export", "1", "-o", export).returncode == 0
+    scored = json.loads(cli("score", export, "--json").stdout)
+    assert list(scored["categories"]) == ["model"]

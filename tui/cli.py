@@ -287,7 +287,7 @@ def load_target(target: str, settings: Settings) -> tuple[Transcript, int | None
         if text.lstrip().startswith("{"):
             export = from_json(text, str(path))
             s = export.session
-            headers = {"case": s.case_id, "minutes": f"{s.minutes:g}"}
+            headers = {"case": s.case_id, "minutes": f"{s.minutes:g}"} | ({"focus": s.focus} if s.focus else {})
             return Transcript(case_id=s.case_id, headers=headers, turns=export.turns, diagram=s.diagram), None, None
         return parse_text(text, str(path)), None, None
     if target.isdigit():
