@@ -10,7 +10,7 @@ from mlsd.prompts.loader import load_cases
 from mlsd.rubric.model import load_rubric
 from mlsd.rubric.offline_scorer import score_transcript
 from mlsd.rubric.text import sentences, words
-from mlsd.rubric.transcript import Transcript
+from mlsd.core.transcript import Transcript
 from mlsd.sessions.transcript_text import format_text, parse_text
 
 STRONG = Path(__file__).resolve().parent.parent / "tests" / "data" / "transcripts" / "delivery-time.strong.txt"
@@ -34,7 +34,7 @@ def best(fn, runs: int = 5) -> float:
 
 
 def run() -> list[tuple[str, float, float, str]]:
-    case = load_cases(criteria=load_rubric().criterion_ids).get("delivery-time")
+    case = load_cases(vocabulary=load_rubric().vocabulary()).get("delivery-time")
     rubric = load_rubric()
     rows = []
     for label, times in (("45-minute", 1), ("4-hour", 5)):

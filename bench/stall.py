@@ -26,7 +26,7 @@ async def session_stall() -> float:
     answers = [(t.elapsed, t.text) for t in parse_text(TRANSCRIPT.read_text(), "s").turns if t.speaker == "candidate"]
     settings = load_settings()
     clock = FakeClock()
-    app = MlsdApp(settings, load_cases([settings.cases_dir], criteria=load_rubric().criterion_ids),
+    app = MlsdApp(settings, load_cases([settings.cases_dir], vocabulary=load_rubric().vocabulary()),
                   Start("practice", case_id="delivery-time", seed=1), clock_factory=lambda offset: clock)
     worst = 0.0
     async with app.run_test():

@@ -64,7 +64,7 @@ async def through_app(base_url: str, n: int) -> tuple[list[float], list[float]]:
     endpoint = Endpoint(model="test-model", base_url=base_url, api_key=SecretStr("k"))
     settings = load_settings()
     clock = FakeClock()
-    app = MlsdApp(settings, load_cases([settings.cases_dir], criteria=load_rubric().criterion_ids),
+    app = MlsdApp(settings, load_cases([settings.cases_dir], vocabulary=load_rubric().vocabulary()),
                   Start("practice", case_id="delivery-time", seed=1), clock_factory=lambda offset: clock,
                   interviewer_factory=lambda: build(endpoint))
     firsts, fulls = [], []

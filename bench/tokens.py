@@ -36,7 +36,7 @@ def run() -> list[tuple[str, float, float, str]]:
     script = [(t.elapsed, t.text) for t in parse_text(TRANSCRIPT.read_text(), "strong").turns if t.speaker == "candidate"]
     # Stretch the 13 answers over the whole 45 minutes, three times over, as a talkative candidate would.
     answers = [(int(i * 2700 / (3 * len(script))), text) for i, (_, text) in enumerate(script * 3)]
-    case = load_cases(criteria=load_rubric().criterion_ids).get("delivery-time")
+    case = load_cases(vocabulary=load_rubric().vocabulary()).get("delivery-time")
     with FakeLLM() as llm, tempfile.TemporaryDirectory() as tmp:
         interviewer = Counting(Endpoint(model="test-model", base_url=llm.base_url, api_key=SecretStr("k")))
         clock = FakeClock()

@@ -8,7 +8,9 @@ from mlsd.prompts.lines import fact_kinds
 
 # One question often asks two things ("what's the scale and the latency budget?"):
 # each part is matched on its own.
-_PARTS = re.compile(r"\?|;|,\s*(?:and\s+)?|\s+and\s+(?=(?:what|how|is|are|do|does|the|any|which|who|where|when)\b)|\s+also\s+", re.I)
+_PARTS = re.compile(
+    r"\?|;|,\s*(?:and\s+)?|\s+and\s+(?=(?:what|how|is|are|do|does|the|any|which|who|where|when)\b)|\s+also\s+",
+    re.I)
 
 
 def _hits(text: str, keyword: str) -> bool:

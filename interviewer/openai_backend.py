@@ -15,7 +15,7 @@ from mlsd.interviewer.summary import running_summary
 from mlsd.prompts.lines import interviewer_lines
 from mlsd.prompts.templates import render
 from mlsd.rubric.model import Rubric, load_rubric
-from mlsd.rubric.transcript import stamp
+from mlsd.core.transcript import stamp
 
 __all__ = ["DEFAULT_MODEL", "Endpoint", "EndpointError", "OpenAIInterviewer", "check", "describe"]
 

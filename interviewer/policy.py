@@ -4,19 +4,22 @@ probe what is still missing, one thing at a time, never the same probe twice."""
 from __future__ import annotations
 
 from collections import Counter
+from typing import TypedDict
 
+from mlsd.core.plan import CLOSING, OPENING, Phase, PhaseId, Plan
+from mlsd.core.status import Level
+from mlsd.core.transcript import MoveKind, Turn
 from mlsd.interviewer.clarify import facts_asked
 from mlsd.interviewer.move import Move
-from mlsd.interviewer.plan import Phase, Plan
-from mlsd.prompts.case import Case
+from mlsd.prompts.case import Case, Fact
 from mlsd.prompts.lines import interviewer_lines
 from mlsd.rubric.model import Criterion, Rubric
 from mlsd.rubric.text import is_question, sentences, words
 from mlsd.rubric.tracker import EvidenceTracker, TurnEvidence
-from mlsd.rubric.transcript import Turn
 
 # How many regular probes a phase may take, on top of the must-probes.
-PROBE_CAP = {"clarify": 1, "framing": 2, "data_features": 3, "model_serving": 3, "scale_monitoring": 3, "tradeoffs": 2}
+PROBE_CAP: dict[PhaseId, int] = {"clarify": 1, "framing": 2, "data_features": 3, "model_serving": 3,
+                                 "scale_monitoring": 3, "tradeoffs": 2}
 # Regular probes wait until this share of the phase has passed, unless the answer is thin.
 PROBE_AFTER = 0.3
 # Must-probes are asked once this share of their phase has passed, or at its end at the latest.
@@ -24,20 +27,29 @@ MUST_PROBE_AFTER = 0.6
 NUDGE_GRACE_SECONDS = 45
 
 
+class Answer(TypedDict, total=False):
+    """What a move says to the candidate's questions."""
+
+    facts: list[Fact]
+    repeated: list[str]
+    unknown_question: bool
+
+
 class Policy:
     def __init__(self, plan: Plan, rubric: Rubric, case: Case):
         self.plan, self.rubric, self.case = plan, rubric, case
         self.lines = interviewer_lines()
-        self.phase = plan.phases[0].id
+        self.phase: PhaseId = plan.phases[0].id
         self.probed: set[str] = set()
-        self.probes_in_phase: Counter[str] = Counter()
-        self.nudges: Counter[str] = Counter()
+        self.probes_in_phase: Counter[PhaseId] = Counter()
+        self.nudges: Counter[PhaseId] = Counter()
         self.asked: set[str] = set()  # follow-up and tradeoff questions already asked
         self.revealed: set[str] = set()
-        self.last_kind = "open"
+        self.last_kind: MoveKind = "open"
+        self.clarifying = rubric.special("clarifying_questions")
 
     # -------------------------------------------------------------- state from stored turns
-    def observe(self, turn: Turn, kind: str | None = None) -> None:
+    def observe(self, turn: Turn, kind: MoveKind | None = None) -> None:
         """Fold in an interviewer turn, live or replayed from the store on resume."""
         if turn.speaker != "interviewer":
             return
@@ -76,7 +88,7 @@ class Policy:
             return None
         return self._move_on(now, elapsed, tracker, {})
 
-    def _move_on(self, now: Phase, elapsed: int, tracker: EvidenceTracker, answer: dict) -> Move:
+    def _move_on(self, now: Phase, elapsed: int, tracker: EvidenceTracker, answer: Answer) -> Move:
         due = self._must_probes_due(tracker, before=now.index)
         if due:
             return self._probe(due, self.phase, elapsed, answer or None)
@@ -92,11 +104,12 @@ class Policy:
             return self._probe(must, now.id, elapsed)
         if self._lingering(now, elapsed, evidence):
             return Move(kind="nudge", phase=now.id, elapsed=elapsed, question=self._phase_question(now))
-        if now.id == "clarify":
-            if not any(is_question(s.text) for s in sentences(text)) and "clarifying_questions" not in self.probed \
-                    and tracker.finding("clarifying_questions").level == 0:
-                return self._probe([self.rubric.criterion("clarifying_questions")], now.id, elapsed)
-        elif now.id == "tradeoffs":
+        if now.id == OPENING:
+            clarifying = self.clarifying
+            if clarifying is not None and not any(is_question(s.text) for s in sentences(text)) \
+                    and clarifying.id not in self.probed and tracker.finding(clarifying.id).level == Level.MISSED:
+                return self._probe([clarifying], now.id, elapsed)
+        elif now.id == CLOSING:
             return self._tradeoffs(now, elapsed, tracker)
         else:
             missed = [c for c in self._gaps(tracker, now.id) if c.id not in self.probed]
@@ -129,7 +142,7 @@ class Policy:
 
     def _lingering(self, now: Phase, elapsed: int, evidence: TurnEvidence) -> bool:
         """Still on an earlier phase's topics, well after this phase began."""
-        if now.id in ("clarify", "tradeoffs") or not evidence.hits or self.nudges[now.id] >= 2:
+        if now.id in (OPENING, CLOSING) or not evidence.hits or self.nudges[now.id] >= 2:
             return False
         if elapsed - now.start < NUDGE_GRACE_SECONDS:
             return False
@@ -141,7 +154,7 @@ class Policy:
         return [c for p in self.plan.phases[:before] for c in self._gaps(tracker, p.id)
                 if c.must_probe and c.id not in self.probed]
 
-    def _probe(self, candidates: list[Criterion], phase: str, elapsed: int, answer: dict | None = None) -> Move:
+    def _probe(self, candidates: list[Criterion], phase: PhaseId, elapsed: int, answer: Answer | None = None) -> Move:
         criterion = candidates[0]
         texts = self.case.probes.get(criterion.id) or criterion.probes
         move = Move(kind="probe", phase=phase, elapsed=elapsed, probe=criterion.id, question=texts[0], **(answer or {}))
@@ -160,11 +173,11 @@ class Policy:
         self.last_kind = move.kind
         return move
 
-    def _answer(self, text: str) -> dict:
+    def _answer(self, text: str) -> Answer:
         questions = [s.text for s in sentences(text) if is_question(s.text)]
         if not questions:
             return {"facts": [], "repeated": [], "unknown_question": False}
-        facts = []
+        facts: list[Fact] = []
         for q in questions:
             facts += [f for f in facts_asked(self.case, q) if f not in facts]
         return {"facts": facts, "repeated": [f.id for f in facts if f.id in self.revealed],

@@ -3,12 +3,12 @@ what the candidate asked and covered, which facts were revealed and what was pro
 from the transcript and the evidence tracker, so it costs no LLM call."""
 from __future__ import annotations
 
+from mlsd.core.plan import Plan
+from mlsd.core.transcript import Turn
 from mlsd.interviewer.clarify import facts_asked
-from mlsd.interviewer.plan import Plan
 from mlsd.prompts.case import Case
 from mlsd.rubric.model import Rubric
 from mlsd.rubric.tracker import EvidenceTracker
-from mlsd.rubric.transcript import Turn
 
 
 def running_summary(turns: list[Turn], upto: int, plan: Plan, case: Case, rubric: Rubric,

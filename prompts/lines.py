@@ -7,6 +7,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
+from mlsd.core.plan import PhaseId
+
 HERE = Path(__file__).parent
 
 
@@ -38,7 +40,7 @@ class InterviewerLines(BaseModel):
     closings: list[str]
     ended_early: list[str]
     keep_going: list[str]
-    phases: dict[str, PhaseLines]
+    phases: dict[PhaseId, PhaseLines]
     drill_intros: list[str]
     drills: dict[str, DrillLines]
 

@@ -1,8 +1,10 @@
-"""Load and validate case files; every error is one line naming the file and the field."""
+"""Load and validate case files; every error is one line naming the file and the field.
+What a case may refer to (criterion ids, phrase sets, task types) is the rubric's to say: it
+is handed in as a Vocabulary, since the rubric sits above this layer."""
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Collection, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,6 +17,27 @@ BUILTIN_CASES = Path(__file__).parent / "cases"
 
 class CaseFileError(Exception):
     """A case file the user can fix: the message names the file and the field."""
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The names a case file may use, as the rubric defines them."""
+
+    criteria: frozenset[str]
+    phrase_sets: frozenset[str]
+    tasks: frozenset[str]
+
+    def unknown(self, case: Case) -> str | None:
+        """The first reference `case` makes to a name the rubric does not have, as `field: ...`."""
+        checks = (("not_applicable", case.not_applicable, self.criteria, "criterion"),
+                  ("probes", case.probes, self.criteria, "criterion"),
+                  ("phrases", case.phrases, self.phrase_sets, "phrase set"),
+                  ("task", [case.task] if case.task else [], self.tasks, "task type"))
+        for fld, names, known, what in checks:
+            for name in names:
+                if name not in known:
+                    return f"{fld}: unknown {what} {name!r} (known: {', '.join(sorted(known))})"
+        return None
 
 
 def _field_path(loc: tuple) -> str:
@@ -35,8 +58,8 @@ def _describe(err: ValidationError) -> str:
     return f"{_field_path(first['loc'])}: {msg}" + (f" (and {more} more)" if more else "")
 
 
-def load_case(path: Path, criteria: Collection[str] | None = None, user: bool = False) -> Case:
-    """Read one case file. `criteria` are the rubric's criterion ids, to check references."""
+def load_case(path: Path, vocabulary: Vocabulary | None = None, user: bool = False) -> Case:
+    """Read one case file, checking its references against `vocabulary` when given."""
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
@@ -49,11 +72,9 @@ def load_case(path: Path, criteria: Collection[str] | None = None, user: bool = 
         case = Case.model_validate(raw)
     except ValidationError as exc:
         raise CaseFileError(f"{path}: {_describe(exc)}") from None
-    if criteria is not None:
-        for fld, ids in (("not_applicable", case.not_applicable), ("probes", case.probes)):
-            for cid in ids:
-                if cid not in criteria:
-                    raise CaseFileError(f"{path}: {fld}: unknown criterion {cid!r}")
+    problem = vocabulary.unknown(case) if vocabulary is not None else None
+    if problem:
+        raise CaseFileError(f"{path}: {problem}")
     seen: set[str] = set()
     for i, fact in enumerate(case.facts):
         if not fact.keywords and not fact.kind:
@@ -77,9 +98,7 @@ class CaseCatalog:
         return [c.id for c in self.cases]
 
 
-def load_cases(
-    user_dirs: Iterable[Path] = (), criteria: Collection[str] | None = None
-) -> CaseCatalog:
+def load_cases(user_dirs: Iterable[Path] = (), vocabulary: Vocabulary | None = None) -> CaseCatalog:
     """Built-in cases, then the user's; a user case with a built-in id replaces it.
 
     One bad file never stops the others from loading: its error is collected instead.
@@ -93,7 +112,7 @@ def load_cases(
         user_ids: set[str] = set()
         for path in sorted(folder.glob("*.toml")):
             try:
-                case = load_case(path, criteria, user=user)
+                case = load_case(path, vocabulary, user=user)
             except CaseFileError as exc:
                 catalog.errors.append(exc)
                 continue

@@ -6,12 +6,12 @@ text aimed at the grader earns nothing."""
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
-from typing import Literal
 
 import openai
 from pydantic import BaseModel, ValidationError
 
+from mlsd.core.plan import Plan
+from mlsd.core.status import Status
 from mlsd.interviewer.openai_backend import FAILURES, Endpoint, EndpointError, describe
 from mlsd.prompts.case import Case
 from mlsd.prompts.templates import render
@@ -20,12 +20,12 @@ from mlsd.rubric.model import Rubric, load_rubric
 from mlsd.rubric.offline_scorer import track
 from mlsd.rubric.score import CriterionScore, ScoreReport, assemble
 from mlsd.rubric.text import sentences
-from mlsd.rubric.transcript import Transcript, stamp
+from mlsd.core.transcript import Transcript, stamp
 
 
 class JudgedCriterion(BaseModel):
     id: str
-    status: Literal["met", "partial", "missed", "n/a"]
+    status: Status
     prompted: bool = False
     turn: int | None = None
     quote: str | None = None
@@ -36,9 +36,9 @@ class Judgement(BaseModel):
 
 
 def judge_messages(transcript: Transcript, case: Case | None, rubric: Rubric,
-                   phase_at: Callable[[int], str] | None = None, fence: str | None = None) -> list[dict[str, str]]:
+                   plan: Plan | None = None, fence: str | None = None) -> list[dict[str, str]]:
     fence = fence or secrets.token_hex(4)  # unguessable, so a transcript cannot close the fence itself
-    tracker = track(transcript, case, rubric, phase_at)
+    tracker = track(transcript, case, rubric, plan)
     names = {c.id: c.name for c in rubric.criteria}
     evidence = []
     for cid, f in tracker.results().items():
@@ -118,10 +118,10 @@ def accept(judgement: Judgement, transcript: Transcript, case: Case | None, rubr
     for c in rubric.criteria:
         j = claimed.get(c.id)
         if c.id in na:
-            criteria[c.id] = CriterionScore(id=c.id, status="n/a")
+            criteria[c.id] = CriterionScore(id=c.id, status=Status.NA)
             continue
-        if j is None or j.status in ("missed", "n/a") or not _holds(j, turns, book):
-            criteria[c.id] = CriterionScore(id=c.id, status="missed")
+        if j is None or not j.status.earned or not _holds(j, turns, book):
+            criteria[c.id] = CriterionScore(id=c.id, status=Status.MISSED)
             continue
         criteria[c.id] = CriterionScore(id=c.id, status=j.status, prompted=j.prompted, turn=j.turn, quote=j.quote)
     return assemble(rubric, "llm", case.id if case else transcript.case_id, criteria)
@@ -136,7 +136,7 @@ def _holds(j: JudgedCriterion, turns: dict, book: PhraseBook) -> bool:
 
 
 async def judge(transcript: Transcript, case: Case | None, endpoint: Endpoint, rubric: Rubric | None = None,
-                phase_at: Callable[[int], str] | None = None) -> ScoreReport:
+                plan: Plan | None = None) -> ScoreReport:
     rubric = rubric or load_rubric()
-    judgement = await ask(endpoint, judge_messages(transcript, case, rubric, phase_at))
+    judgement = await ask(endpoint, judge_messages(transcript, case, rubric, plan))
     return accept(judgement, transcript, case, rubric)

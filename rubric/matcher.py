@@ -7,12 +7,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from mlsd.core.status import Level
 from mlsd.prompts.case import Case
-from mlsd.rubric import numbers
-from mlsd.rubric.model import Criterion, Rubric
+from mlsd.rubric.detectors import DETECTORS
+from mlsd.rubric.model import TASK_PREFIX, Criterion, Rubric, Term
 from mlsd.rubric.text import Span, glue_ratio, words
-
-LEVELS = {"missed": 0, "partial": 1, "met": 2}
 
 _CLAUSE_BREAK = re.compile(r"[,;:()—–]|\s-\s|\b(?:but|so|then|otherwise|whereas|although|though)\b", re.IGNORECASE)
 _NEGATED_BEFORE = re.compile(
@@ -21,18 +20,11 @@ _NEGATED_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _NEGATED_AFTER = re.compile(
-    r"^\W*(?:\w+\W+){0,3}(?:is |are )?(?:not needed|unnecessary|overkill|out of scope|not (?:important|a concern|an issue|"
-    r"a problem|relevant|worth)|doesn.t matter|don.t matter|isn.t needed|aren.t needed)",
+    r"^\W*(?:\w+\W+){0,3}(?:is |are )?(?:not needed|unnecessary|overkill|out of scope|"
+    r"not (?:important|a concern|an issue|a problem|relevant|worth)|doesn.t matter|don.t matter|isn.t needed|"
+    r"aren.t needed)",
     re.IGNORECASE,
 )
-_DETECTORS = {
-    "@capacity_calc": numbers.capacity_calc,
-    "@capacity_number": lambda t: numbers.capacity_number(t) >= 1,
-    "@latency_ms": lambda t: numbers.latency_ms(t) >= 1,
-    "@2:latency_ms": lambda t: numbers.latency_ms(t) >= 2,
-    "@quant_target": numbers.quant_target,
-    "@flow": lambda t: numbers.arrows(t) >= 2,
-}
 
 
 def _keyword_pattern(keyword: str) -> str:
@@ -48,8 +40,12 @@ class PhraseBook:
         if case is not None:
             for name, kws in case.phrases.items():
                 merged.setdefault(name, []).extend(_keyword_pattern(k) for k in kws)
-        self.sets = {n: re.compile("|".join(f"(?:{p})" for p in pats), re.IGNORECASE) for n, pats in merged.items()}
-        self.guards = {n: re.compile("|".join(f"(?:{p})" for p in pats), re.IGNORECASE) for n, pats in rubric.guards.items()}
+        self.sets = {n: _any_of(pats) for n, pats in merged.items()}
+        self.guards = {n: _any_of(pats) for n, pats in rubric.guards.items()}
+
+
+def _any_of(patterns: list[str]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
 
 
 def _negated(text: str, start: int, end: int) -> bool:
@@ -98,24 +94,25 @@ class Window:
     def text(self) -> str:
         return " ".join(p.span.text for p in self.parts)
 
-    def has(self, name: str) -> bool:
-        if name.startswith("@"):
-            if name.startswith("@2:") and not name[3:].startswith("latency"):
-                found = {m for p in self.parts for m in p.matches.get(name[3:], [])}
-                return len(found) >= 2
-            return _DETECTORS[name](self.text)
-        return any(name in p.matches for p in self.parts)
+    def count(self, term: Term) -> int:
+        """Distinct finds of a detector or of a phrase set's affirmed matches."""
+        if term.detector:
+            return DETECTORS[term.name](self.text)
+        return len({m for p in self.parts for m in p.matches.get(term.name, [])})
 
-    def level(self, criterion: Criterion, case_task: str | None) -> int:
+    def holds(self, rule: list[str]) -> bool:
+        return all(self.count(term) >= term.min for term in Rubric.terms(rule))
+
+    def level(self, criterion: Criterion, case_task: str | None) -> Level:
         for rule in criterion.met:
-            if all(self.has(n) for n in rule):
-                if criterion.id == "ml_task" and case_task and not self.has(f"task_{case_task}"):
-                    return LEVELS["partial"]  # a task type, but not this case's
-                return LEVELS["met"]
+            if self.holds(rule):
+                if criterion.special == "task_type" and case_task and not self.holds([TASK_PREFIX + case_task]):
+                    return Level.PARTIAL  # a task type, but not this case's
+                return Level.MET
         for rule in criterion.partial:
-            if all(self.has(n) for n in rule):
-                return LEVELS["partial"]
-        return LEVELS["missed"]
+            if self.holds(rule):
+                return Level.PARTIAL
+        return Level.MISSED
 
 
 def windows(sents: list[Sentence]) -> Iterable[Window]:

@@ -1,15 +1,48 @@
-"""The rubric loaded from rubric.toml: categories with weights, criteria with rules and probes."""
+"""The rubric loaded from rubric.toml: categories with weights, criteria with rules and probes.
+Loading checks that every rule names a phrase set or a detector that exists, and that each
+`special` role is taken by one criterion at most: code finds criteria by role, never by id."""
 from __future__ import annotations
 
+import re
 import tomllib
 from functools import cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, model_validator
+
+from mlsd.core.plan import REFERENCE, PhaseId
+from mlsd.prompts.loader import Vocabulary
+from mlsd.rubric.detectors import DETECTORS
 
 RUBRIC_FILE = Path(__file__).parent / "rubric.toml"
-PHASE_IDS = ("clarify", "framing", "data_features", "model_serving", "scale_monitoring", "tradeoffs")
+# Roles a criterion can play beyond its rules (see rubric.toml):
+#   clarifying_questions, handling_probes: judged by code from the turns as a whole, no rules;
+#   diagram: a flow drawn in the diagram pane meets it too;
+#   task_type: when a case names its task, only that task's phrase set (task_<task>) meets it.
+Special = Literal["clarifying_questions", "handling_probes", "diagram", "task_type"]
+JUDGED_BY_CODE: frozenset[str] = frozenset({"clarifying_questions", "handling_probes"})
+TASK_PREFIX = "task_"
+_TERM = re.compile(r"^(?:@(?:(?P<min>\d+):)?)?(?P<name>[a-z_][a-z0-9_]*)$")
+
+
+class Term(BaseModel):
+    """One part of a rule: a phrase set or a detector, found at least `min` distinct times."""
+
+    model_config = ConfigDict(frozen=True)
+    name: str
+    detector: bool
+    min: int = 1
+
+    @classmethod
+    def parse(cls, text: str, detectors: set[str]) -> Term:
+        """`name` (a phrase set), `@name` (a detector), `@2:name` (two distinct of either)."""
+        m = _TERM.match(text)
+        if m is None:
+            raise ValueError(f"{text!r} is not a rule term (name, @name or @N:name)")
+        name, counted = m.group("name"), m.group("min")
+        detector = text.startswith("@") and (counted is None or name in detectors)
+        return cls(name=name, detector=detector, min=int(counted or 1))
 
 
 class Category(BaseModel):
@@ -24,14 +57,27 @@ class Criterion(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     id: str
     category: str
-    phase: Literal["clarify", "framing", "data_features", "model_serving", "scale_monitoring", "tradeoffs"]
+    phase: PhaseId
     name: str
     must_probe: bool = False
     must_have: bool = False
-    special: Literal["clarifying_questions", "handling_probes"] | None = None
+    special: Special | None = None
     met: list[list[str]] = []
     partial: list[list[str]] = []
     probes: list[str] = []
+
+    @property
+    def ruled(self) -> bool:
+        """Judged by its met/partial rules, sentence by sentence (the others by code)."""
+        return self.special not in JUDGED_BY_CODE
+
+    @model_validator(mode="after")
+    def _rules_match_role(self) -> Criterion:
+        if self.ruled and not self.met:
+            raise ValueError(f"criterion {self.id!r} needs met rules")
+        if not self.ruled and (self.met or self.partial):
+            raise ValueError(f"criterion {self.id!r} is judged by code ({self.special}) and takes no rules")
+        return self
 
 
 class Mistake(BaseModel):
@@ -51,17 +97,48 @@ class Rubric(BaseModel):
     guards: dict[str, list[str]]
     tradeoff_questions: dict[str, list[str]]
     mistakes: list[Mistake]
+    tasks: list[str] = []
+
+    @model_validator(mode="after")
+    def _references_exist(self) -> Rubric:
+        specials = [c.special for c in self.criteria if c.special]
+        if len(specials) != len(set(specials)):
+            raise ValueError("each special role belongs to one criterion at most")
+        for c in self.criteria:
+            for rule in c.met + c.partial:
+                for term in self.terms(rule):
+                    known = DETECTORS if term.detector else self.phrases
+                    if term.name not in known:
+                        raise ValueError(f"criterion {c.id!r}: {term.name!r} is not a "
+                                         f"{'detector' if term.detector else 'phrase set'}")
+        for task in self.tasks:
+            if TASK_PREFIX + task not in self.phrases:
+                raise ValueError(f"tasks: {task!r} has no phrase set {TASK_PREFIX + task!r}")
+        ids = {c.id for c in self.criteria}
+        for m in self.mistakes:
+            if m.criterion is not None and m.criterion not in ids:
+                raise ValueError(f"mistake {m.id!r}: unknown criterion {m.criterion!r}")
+        return self
+
+    @staticmethod
+    def terms(rule: list[str]) -> list[Term]:
+        return [_parsed_term(text) for text in rule]
 
     def criterion(self, cid: str) -> Criterion:
-        return self._by_id[cid]
+        return next(c for c in self.criteria if c.id == cid)
 
-    @property
-    def _by_id(self) -> dict[str, Criterion]:
-        return {c.id: c for c in self.criteria}
+    def special(self, role: Special) -> Criterion | None:
+        """The criterion that plays `role`, if this rubric has one."""
+        return next((c for c in self.criteria if c.special == role), None)
 
     @property
     def criterion_ids(self) -> list[str]:
         return [c.id for c in self.criteria]
+
+    def vocabulary(self) -> Vocabulary:
+        """What a case file may refer to: criterion ids, phrase sets and task types."""
+        return Vocabulary(criteria=frozenset(self.criterion_ids), phrase_sets=frozenset(self.phrases),
+                          tasks=frozenset(self.tasks))
 
     def in_category(self, category_id: str) -> list[Criterion]:
         return [c for c in self.criteria if c.category == category_id]
@@ -73,13 +150,18 @@ class Rubric(BaseModel):
     def category(self, category_id: str) -> Category:
         return next(c for c in self.categories if c.id == category_id)
 
-    def phases_of(self, category_id: str) -> list[str]:
+    def phases_of(self, category_id: str) -> list[PhaseId]:
         """The phases where a category's criteria are asked about, in interview order."""
         used = {c.phase for c in self.in_category(category_id)}
-        return [p for p in PHASE_IDS if p in used]
+        return [phase_id for phase_id, *_ in REFERENCE if phase_id in used]
 
-    def in_phase(self, phase: str) -> list[Criterion]:
+    def in_phase(self, phase: PhaseId) -> list[Criterion]:
         return [c for c in self.criteria if c.phase == phase]
+
+
+@cache
+def _parsed_term(text: str) -> Term:
+    return Term.parse(text, set(DETECTORS))
 
 
 @cache

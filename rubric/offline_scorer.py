@@ -1,18 +1,16 @@
 """The offline scorer: the evidence tracker run over a whole transcript, as a ScoreReport."""
 from __future__ import annotations
 
-from collections.abc import Callable
-
+from mlsd.core.plan import Plan
+from mlsd.core.transcript import Transcript
 from mlsd.prompts.case import Case
 from mlsd.rubric.model import Rubric, load_rubric
 from mlsd.rubric.score import CriterionScore, ScoreReport, assemble, verify_quotes
 from mlsd.rubric.tracker import EvidenceTracker
-from mlsd.rubric.transcript import Transcript
 
 
-def track(transcript: Transcript, case: Case | None, rubric: Rubric,
-          phase_at: Callable[[int], str] | None = None) -> EvidenceTracker:
-    tracker = EvidenceTracker(rubric, case, phase_at)
+def track(transcript: Transcript, case: Case | None, rubric: Rubric, plan: Plan | None = None) -> EvidenceTracker:
+    tracker = EvidenceTracker(rubric, case, plan)
     for turn in transcript.turns:
         tracker.add(turn)
     tracker.add_diagram(transcript.diagram)
@@ -23,13 +21,13 @@ def score_transcript(
     transcript: Transcript,
     case: Case | None = None,
     rubric: Rubric | None = None,
-    phase_at: Callable[[int], str] | None = None,
+    plan: Plan | None = None,
 ) -> ScoreReport:
     """Score with the case's facts and n/a list when known, or the full generic rubric."""
     rubric = rubric or load_rubric()
-    tracker = track(transcript, case, rubric, phase_at)
+    tracker = track(transcript, case, rubric, plan)
     criteria = {
-        cid: CriterionScore(id=cid, status=f.status, prompted=f.prompted if f.status in ("met", "partial") else False,
+        cid: CriterionScore(id=cid, status=f.status, prompted=f.prompted and f.status.earned,
                             turn=f.turn if f.level else None, quote=f.quote if f.level else None)
         for cid, f in tracker.results().items()
     }

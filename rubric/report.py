@@ -1,18 +1,19 @@
 """Score reports for people: Markdown and HTML through the templates in prompts/, or JSON."""
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
+from mlsd.core.plan import Plan
+from mlsd.core.status import Status
+from mlsd.core.transcript import Transcript, stamp
 from mlsd.prompts.templates import render
 from mlsd.rubric.mistakes import find_mistakes
 from mlsd.rubric.model import Rubric, load_rubric
 from mlsd.rubric.score import ScoreReport
 from mlsd.rubric.timing import Timing, legend, strip
-from mlsd.rubric.transcript import Transcript, stamp
 
 FORMATS = ("md", "html", "json")
-MARK = {"met": "✔", "partial": "◐", "missed": "✘", "n/a": "–"}
+MARK = {Status.MET: "✔", Status.PARTIAL: "◐", Status.MISSED: "✘", Status.NA: "–"}
 STRIP_WIDTH = 72  # columns of the timeline strip in exports
 
 
@@ -32,8 +33,7 @@ class ReportInput:
     timing: Timing | None = None
 
 
-def render_report(data: ReportInput, fmt: str, rubric: Rubric | None = None,
-                  phase_at: Callable[[int], str] | None = None) -> str:
+def render_report(data: ReportInput, fmt: str, rubric: Rubric | None = None, plan: Plan | None = None) -> str:
     if fmt == "json":
         return ReportDocument(**data.report.model_dump(), timing=data.timing).model_dump_json(indent=2) + "\n"
     rubric = rubric or load_rubric()
@@ -43,7 +43,7 @@ def render_report(data: ReportInput, fmt: str, rubric: Rubric | None = None,
     stamps = {n: stamp(t.elapsed) for n, t in turns.items()}
     return render(
         f"report.{fmt}.j2", d=data, names=names, cats=cats, mark=MARK, stamp=stamps,
-        mistakes=find_mistakes(data.report, data.transcript, rubric, phase_at),
+        mistakes=find_mistakes(data.report, data.transcript, rubric, plan),
         strip=strip(data.timing, STRIP_WIDTH) if data.timing else None,
         legend=legend(data.timing) if data.timing else "", signed=signed, stamp_s=stamp,
         bar=lambda score, width=20: "█" * round(score / 100 * width) + "░" * (width - round(score / 100 * width)),

@@ -5,11 +5,12 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from mlsd.core.status import Status
+from mlsd.core.transcript import Transcript
 from mlsd.rubric.model import Rubric
-from mlsd.rubric.transcript import Transcript
 
-Status = Literal["met", "partial", "missed", "n/a"]
-CREDIT = {"met": 1.0, "partial": 0.5, "missed": 0.0}
+Scorer = Literal["offline", "llm"]
+CREDIT = {Status.MET: 1.0, Status.PARTIAL: 0.5, Status.MISSED: 0.0}
 # Raising a point only after the interviewer asked for it is worth less than raising it unprompted.
 PROMPTED_FACTOR = 0.75
 
@@ -24,7 +25,7 @@ class CriterionScore(BaseModel):
     @property
     def credit(self) -> float:
         base = CREDIT.get(self.status, 0.0)
-        return base * PROMPTED_FACTOR if self.prompted and self.status in ("met", "partial") else base
+        return base * PROMPTED_FACTOR if self.prompted and self.status.earned else base
 
 
 class CategoryScore(BaseModel):
@@ -35,7 +36,7 @@ class CategoryScore(BaseModel):
 
 class ScoreReport(BaseModel):
     overall: float = Field(ge=0, le=100)
-    scorer: Literal["offline", "llm"]
+    scorer: Scorer
     case: str | None
     categories: dict[str, CategoryScore]
 
@@ -45,18 +46,18 @@ class ScoreReport(BaseModel):
 
 def category_score(criteria: list[CriterionScore]) -> float:
     """Mean credit of the applicable criteria: an n/a criterion's share goes to the others."""
-    live = [c for c in criteria if c.status != "n/a"]
+    live = [c for c in criteria if c.status != Status.NA]
     return round(100 * sum(c.credit for c in live) / len(live), 1) if live else 0.0
 
 
 def overall_of(categories: dict[str, CategoryScore]) -> float:
     """Weight-averaged category scores; a category with nothing applicable drops out."""
-    live = [c for c in categories.values() if any(x.status != "n/a" for x in c.criteria)]
+    live = [c for c in categories.values() if any(x.status != Status.NA for x in c.criteria)]
     total = sum(c.weight for c in live)
     return round(sum(c.weight * c.score for c in live) / total, 1) if total else 0.0
 
 
-def assemble(rubric: Rubric, scorer: str, case_id: str | None, criteria: dict[str, CriterionScore]) -> ScoreReport:
+def assemble(rubric: Rubric, scorer: Scorer, case_id: str | None, criteria: dict[str, CriterionScore]) -> ScoreReport:
     categories: dict[str, CategoryScore] = {}
     for cat in rubric.categories:
         items = [criteria[c.id] for c in rubric.in_category(cat.id)]
@@ -74,7 +75,7 @@ def verify_quotes(report: ScoreReport, transcript: Transcript) -> ScoreReport:
         for c in cat.criteria:
             sources = texts if c.turn is not None else [transcript.diagram] if transcript.diagram.strip() else []
             if c.quote is not None and not any(c.quote in t for t in sources):
-                c = c.model_copy(update={"quote": None, "status": "missed", "turn": None, "prompted": False})
+                c = c.model_copy(update={"quote": None, "status": Status.MISSED, "turn": None, "prompted": False})
             fixed[c.id] = c
     out = report.model_copy(deep=True)
     for cat in out.categories.values():

@@ -2,19 +2,18 @@
 turn by turn, with the diagram as it stood at each turn."""
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from pydantic import BaseModel
 
+from mlsd.core.plan import Plan
+from mlsd.core.status import Level, Status
+from mlsd.core.transcript import Transcript
 from mlsd.prompts.case import Case
-from mlsd.rubric.matcher import LEVELS
 from mlsd.rubric.model import Rubric
-from mlsd.rubric.tracker import STATUS, EvidenceTracker
-from mlsd.rubric.transcript import Transcript
+from mlsd.rubric.tracker import EvidenceTracker
 
 
 class Covered(BaseModel):
-    status: str       # met | partial
+    status: Status    # met | partial
     prompted: bool
     turn: int | None  # None when the diagram showed it
 
@@ -33,14 +32,14 @@ def diagram_at(versions: list[tuple[int, str]], elapsed: int, final: str = "") -
 
 
 def covered_by_turn(transcript: Transcript, case: Case | None, rubric: Rubric,
-                    phase_at: Callable[[int], str] | None = None,
+                    plan: Plan | None = None,
                     diagrams: list[tuple[int, str]] | None = None) -> list[dict[str, Covered]]:
     """Entry i: the criteria covered once turn i+1 had been said."""
-    tracker = EvidenceTracker(rubric, case, phase_at)
+    tracker = EvidenceTracker(rubric, case, plan)
     out: list[dict[str, Covered]] = []
     for turn in transcript.turns:
         tracker.add(turn)
         tracker.add_diagram(diagram_at(diagrams or [], turn.elapsed, transcript.diagram))
-        out.append({cid: Covered(status=STATUS[f.level], prompted=f.prompted, turn=f.turn)
-                    for cid, f in tracker.findings.items() if f.applicable and f.level >= LEVELS["partial"]})
+        out.append({cid: Covered(status=f.level.status, prompted=f.prompted, turn=f.turn)
+                    for cid, f in tracker.findings.items() if f.applicable and f.level >= Level.PARTIAL})
     return out

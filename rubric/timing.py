@@ -7,40 +7,23 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from itertools import pairwise
-from typing import Protocol
 
 from pydantic import BaseModel
 
+from mlsd.core.plan import SHORT, Phase, Plan
+from mlsd.core.transcript import Transcript, Turn
 from mlsd.prompts.case import Case
 from mlsd.rubric.model import Rubric
 from mlsd.rubric.text import is_question, sentences, words
 from mlsd.rubric.tracker import EvidenceTracker
-from mlsd.rubric.transcript import Transcript, Turn
 
 # One letter per phase for the timeline strip, the same in every plan (a drill shows the
 # letters of the full interview, so time off the drill's topic is visible as such).
-LETTERS = {"clarify": "C", "framing": "F", "data_features": "D", "model_serving": "M", "scale_monitoring": "S",
-           "tradeoffs": "T"}
+LETTERS: dict[str, str] = {phase_id: short[:1] for phase_id, short in SHORT.items()}
 SILENT = "·"
 # Tradeoffs revisits the whole design: a turn in its window is tradeoff talk whatever it
 # names, unless it answers a probe on a topic left uncovered (then it is catching up on it).
 BY_CLOCK = {"tradeoffs"}
-
-
-class PlannedPhase(Protocol):
-    """A phase of the plan: `interviewer.plan.Phase` is one."""
-
-    @property
-    def id(self) -> str: ...
-
-    @property
-    def start(self) -> int: ...
-
-    @property
-    def end(self) -> int: ...
-
-    @property
-    def title(self) -> str: ...
 
 
 class PhaseTime(BaseModel):
@@ -83,13 +66,13 @@ class Timing(BaseModel):
         return next((p for p in self.phases if p.id == phase_id), None)
 
 
-def time_use(transcript: Transcript, phases: Sequence[PlannedPhase], rubric: Rubric,
+def time_use(transcript: Transcript, plan: Plan, rubric: Rubric,
              case: Case | None = None, focus: str | None = None) -> Timing:
     """`focus`: a drill's category; its must-have topics are the only ones it reports."""
     turns = transcript.turns
-    plan_end = phases[-1].end if phases else 0
-    total = max([plan_end] + [t.elapsed for t in turns])
-    tracker = EvidenceTracker(rubric, case, lambda at: _clock_phase(phases, at))
+    phases = plan.phases
+    total = max([plan.total] + [t.elapsed for t in turns])
+    tracker = EvidenceTracker(rubric, case, plan)
     segments: list[Segment] = []
     said = {"candidate": 0, "interviewer": 0}
     candidate_s = 0
@@ -105,7 +88,7 @@ def time_use(transcript: Transcript, phases: Sequence[PlannedPhase], rubric: Rub
         candidate_s += end - start
         if first_question is None and _asks(turn):
             first_question = turn.elapsed
-        clock = turn.phase or _clock_phase(phases, turn.elapsed)
+        clock = turn.phase or plan.phase_id_at(turn.elapsed)
         weights: dict[str, int] = {}
         for cid, level in evidence.hits.items():
             probed = tracker.probed.get(cid)
@@ -140,13 +123,6 @@ def time_use(transcript: Transcript, phases: Sequence[PlannedPhase], rubric: Rub
     )
 
 
-def _clock_phase(phases: Sequence[PlannedPhase], at: int) -> str:
-    for p in phases:
-        if at < p.end:
-            return p.id
-    return phases[-1].id if phases else "unknown"
-
-
 def stamped_at_send(turns: list[Turn]) -> bool:
     """Sessions recorded by mlsd stamp a turn when it is sent, and the reply with the same
     second as the answer it follows; transcripts of spoken interviews stamp when a turn
@@ -178,7 +154,7 @@ def _split(start: int, end: int, weights: dict[str, int]) -> list[Segment]:
     return out
 
 
-def _by_clock(start: int, end: int, phases: Sequence[PlannedPhase]) -> list[Segment]:
+def _by_clock(start: int, end: int, phases: Sequence[Phase]) -> list[Segment]:
     """[start, end) cut where the plan's phases change: for turns that name no topic."""
     out = []
     for p in phases:

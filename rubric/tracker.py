@@ -3,17 +3,17 @@ and whether that came before or after the interviewer probed for it."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from mlsd.core.plan import PhaseId, Plan
+from mlsd.core.status import Level, Status
+from mlsd.core.transcript import Turn
 from mlsd.prompts.case import Case
 from mlsd.rubric import numbers
-from mlsd.rubric.matcher import LEVELS, PhraseBook, Sentence, Window, windows
+from mlsd.rubric.matcher import PhraseBook, Sentence, Window, windows
 from mlsd.rubric.model import Criterion, Rubric
 from mlsd.rubric.text import is_question, sentences, words
-from mlsd.rubric.transcript import Turn
 
-STATUS = {0: "missed", 1: "partial", 2: "met"}
 _NO_ANSWER = re.compile(r"\b(?:i don.t know|not sure|no idea|pass|skip this|can we move on)\b", re.IGNORECASE)
 # A sentence that is a list of short items touching this many criteria is a list of terms.
 _DUMP_CRITERIA, _DUMP_WORDS_PER, _LIST_ITEM_WORDS = 4, 8, 4
@@ -25,23 +25,22 @@ _TURN_DUMP_SENTENCES, _TURN_DUMP_MEDIAN_WORDS = 4, 9
 @dataclass
 class Finding:
     criterion: str
-    level: int = 0
+    level: Level = Level.MISSED
     turn: int | None = None
     quote: str | None = None
     prompted: bool = False
     applicable: bool = True
 
     @property
-    def status(self) -> str:
-        return STATUS[self.level] if self.applicable else "n/a"
+    def status(self) -> Status:
+        return self.level.status if self.applicable else Status.NA
 
 
 @dataclass
 class TurnEvidence:
     """What one candidate turn showed: criterion id -> level reached in this turn."""
 
-    hits: dict[str, int] = field(default_factory=dict)
-    ignored: str | None = None  # why the whole turn earned nothing, if it did
+    hits: dict[str, Level] = field(default_factory=dict)
 
 
 @dataclass
@@ -54,21 +53,23 @@ class _ProbeAnswer:
 
 
 class EvidenceTracker:
-    def __init__(
-        self,
-        rubric: Rubric,
-        case: Case | None = None,
-        phase_at: Callable[[int], str] | None = None,
-    ):
+    """Reads turns in order against the rubric. Turns without a stored phase are placed by
+    `plan` (the reference 45-minute plan unless the session had another length)."""
+
+    def __init__(self, rubric: Rubric, case: Case | None = None, plan: Plan | None = None):
         self.rubric = rubric
         self.case = case
-        self.phase_at = phase_at
+        self.plan = plan or Plan.scaled()
         self.book = PhraseBook(rubric, case)
         na = set(case.not_applicable) if case else set()
         self.findings = {c.id: Finding(c.id, applicable=c.id not in na) for c in rubric.criteria}
         self.probed: dict[str, int] = {}
         self.turn_no = 0
-        self._ruled = [c for c in rubric.criteria if not c.special and c.id not in na]
+        self._ruled = [c for c in rubric.criteria if c.ruled and c.id not in na]
+        self._task = case.task if case else None
+        self._questions_criterion = rubric.special("clarifying_questions")
+        self._probes_criterion = rubric.special("handling_probes")
+        self._diagram_criterion = rubric.special("diagram")
         self._probe_texts = {p.strip(): c.id for c in rubric.criteria for p in c.probes}
         if case:
             self._probe_texts.update({p.strip(): cid for cid, ps in case.probes.items() for p in ps})
@@ -116,18 +117,17 @@ class EvidenceTracker:
         touched = {id(s): self._touched(s) for s in prose}
         usable = [s for s in prose if not self._is_dump(s, touched[id(s)])]
         evidence = TurnEvidence()
-        best: dict[str, tuple[int, Window]] = {}
+        best: dict[str, tuple[Level, Window]] = {}
         for window in windows(usable):
             if window.parts[-1].span.start - window.parts[0].span.end > 3:
                 continue  # the two sentences were not adjacent: a dropped one stood between
             for c in self._ruled:
-                level = window.level(c, self.case.task if self.case else None)
-                if level > best.get(c.id, (0, None))[0]:
+                level = window.level(c, self._task)
+                if level > _level_in(best, c.id):
                     best[c.id] = (level, window)
         self._with_probe_context(usable, best)
         if self._is_listed_turn([(s, touched[id(s)]) for s in usable]):
-            evidence.ignored = "one short sentence per topic: a list of terms, not an explanation"
-            best = {}
+            best = {}  # one short sentence per topic: a list of terms, not an explanation
         for cid, (level, window) in best.items():
             evidence.hits[cid] = level
             self._credit(cid, level, turn.text[window.parts[0].span.start:window.parts[-1].span.end])
@@ -135,7 +135,7 @@ class EvidenceTracker:
         self._answered_probe(turn, evidence, usable)
         return evidence
 
-    def _with_probe_context(self, usable: list[Sentence], best: dict[str, tuple[int, Window]]) -> None:
+    def _with_probe_context(self, usable: list[Sentence], best: dict[str, tuple[Level, Window]]) -> None:
         """An answer to a probe is read with the question it answers ("what if scoring times
         out?" / "approve the payment"), for the probed criterion only; the quote stays the
         candidate's own sentence."""
@@ -145,9 +145,8 @@ class EvidenceTracker:
         context = [Sentence(sp, self.book) for sp in sentences(self._pending_text)]
         for s in usable:
             for q in context:
-                task = self.case.task if self.case else None
-                level = Window([q, s]).level(criterion, task)
-                if level > Window([q]).level(criterion, task) and level > best.get(criterion.id, (0, None))[0]:
+                level = Window([q, s]).level(criterion, self._task)
+                if level > Window([q]).level(criterion, self._task) and level > _level_in(best, criterion.id):
                     best[criterion.id] = (level, Window([s]))
 
     def _touched(self, sentence: Sentence) -> int:
@@ -170,33 +169,27 @@ class EvidenceTracker:
         lengths = sorted(len(s.words) for s in hitting)
         return lengths[len(lengths) // 2] < _TURN_DUMP_MEDIAN_WORDS
 
-    def _credit(self, cid: str, level: int, quote: str) -> None:
+    def _credit(self, cid: str, level: Level, quote: str) -> None:
         finding = self.findings[cid]
         if level > finding.level:
             finding.level, finding.turn, finding.quote = level, self.turn_no, quote
             finding.prompted = cid in self.probed and self.probed[cid] < self.turn_no
 
-    def _phase_of(self, turn: Turn) -> str:
-        if turn.phase:
-            return turn.phase
-        if self.phase_at:
-            return self.phase_at(turn.elapsed)
-        return "clarify" if turn.elapsed < 300 else "later"
-
     def _clarifying(self, turn: Turn, sents: list[Sentence]) -> None:
-        if self._phase_of(turn) != "clarify":
+        criterion = self._questions_criterion
+        if criterion is None or self.plan.phase_of(turn) != criterion.phase:
             return
         # Questions are short, so they are not held to the prose bar; grader notes still are.
         self._questions += [(self.turn_no, s.span.text) for s in sents
                             if not s.guarded and len(s.words) >= 3 and is_question(s.span.text)]
         if not self._questions:
             return
-        level = LEVELS["met"] if len(self._questions) >= 2 else LEVELS["partial"]
-        finding = self.findings["clarifying_questions"]
+        level = Level.MET if len(self._questions) >= 2 else Level.PARTIAL
+        finding = self.findings[criterion.id]
         if level > finding.level:
             finding.level = level
             finding.turn, finding.quote = self._questions[0]
-            finding.prompted = "clarifying_questions" in self.probed
+            finding.prompted = criterion.id in self.probed
 
     def _answered_probe(self, turn: Turn, evidence: TurnEvidence, usable: list[Sentence]) -> None:
         if self._pending is None:
@@ -204,15 +197,17 @@ class EvidenceTracker:
         probe_turn, cid = self._pending
         self._pending = None
         substantive = sum(len(s.words) for s in usable) >= 20 and not _NO_ANSWER.search(turn.text)
-        answered = evidence.hits.get(cid, 0) > 0 or substantive
+        answered = evidence.hits.get(cid, Level.MISSED) > Level.MISSED or substantive
         quote = usable[0].span.text if usable and answered else None
         self._answers.append(_ProbeAnswer(probe_turn, cid, answered, quote, self.turn_no if answered else None))
         self._grade_probes()
 
     def _grade_probes(self) -> None:
-        finding = self.findings["handling_probes"]
+        if self._probes_criterion is None:
+            return
+        finding = self.findings[self._probes_criterion.id]
         share = sum(a.answered for a in self._answers) / len(self._answers)
-        finding.level = LEVELS["met"] if share >= 2 / 3 else LEVELS["partial"] if share >= 1 / 3 else 0
+        finding.level = Level.MET if share >= 2 / 3 else Level.PARTIAL if share >= 1 / 3 else Level.MISSED
         first = next((a for a in self._answers if a.answered), None)
         finding.turn, finding.quote = (first.turn, first.quote) if first else (None, None)
         finding.prompted = True
@@ -220,32 +215,33 @@ class EvidenceTracker:
     def add_diagram(self, text: str) -> None:
         """The candidate's diagram pane. A drawn flow meets the diagram criterion with no turn:
         its quote is the diagram line that shows the flow."""
-        finding = self.findings["diagram"]
+        if self._diagram_criterion is None:
+            return
+        finding = self.findings[self._diagram_criterion.id]
         line = diagram_flow(text)
-        if line and finding.level < LEVELS["met"]:
-            finding.level, finding.turn, finding.quote = LEVELS["met"], None, line
-            finding.prompted = "diagram" in self.probed
+        if line and finding.level < Level.MET:
+            finding.level, finding.turn, finding.quote = Level.MET, None, line
+            finding.prompted = self._diagram_criterion.id in self.probed
 
     # ------------------------------------------------------------------ reading the state
     def finding(self, cid: str) -> Finding:
         return self.findings[cid]
 
-    def missed(self, phase: str) -> list[Criterion]:
+    def missed(self, phase: PhaseId) -> list[Criterion]:
         """Criteria of `phase` with no evidence at all yet, most important first."""
-        out = [c for c in self.rubric.in_phase(phase) if not c.special and self.findings[c.id].applicable
-               and self.findings[c.id].level == 0]
+        out = [c for c in self.rubric.in_phase(phase) if c.ruled and self.findings[c.id].applicable
+               and self.findings[c.id].level == Level.MISSED]
         return sorted(out, key=lambda c: (not c.must_probe, -self.rubric.weight_each(c)))
 
-    @property
-    def probes_answered(self) -> int:
-        return len(self._answers)
-
     def results(self) -> dict[str, Finding]:
-        handling = self.findings["handling_probes"]
-        if not self._answers and handling.applicable:
+        if self._probes_criterion is not None and not self._answers:
             # Nothing was probed, so there was nothing to handle: not held against anyone.
-            handling.applicable = False
+            self.findings[self._probes_criterion.id].applicable = False
         return self.findings
+
+
+def _level_in(best: dict[str, tuple[Level, Window]], cid: str) -> Level:
+    return best[cid][0] if cid in best else Level.MISSED
 
 
 _VERTICAL_ARROW = re.compile(r"^\s*(?:v|V|↓|\|\s*v|▼)\s*$")

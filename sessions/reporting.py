@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from mlsd.interviewer.drill import session_plan
-from mlsd.interviewer.plan import Plan
+from mlsd.core.plan import Plan
 from mlsd.prompts.case import Case
 from mlsd.rubric.compare import Attempt, Comparison, compare
 from mlsd.rubric.mistakes import find_mistakes
@@ -44,11 +44,11 @@ def session_report(store: Store, session_id: int | str, case_for: Callable[[str]
     if row.focus:
         meta["drill"] = rubric.category(row.focus).name
     others = [r for k, r in scores.items() if k != "offline"]
-    timing = time_use(transcript, plan.phases, rubric, case, plan.focus)
+    timing = time_use(transcript, plan, rubric, case, plan.focus)
     data = ReportInput(report=report, transcript=transcript, title=row.case_title or row.case_id, meta=meta,
                        others=others, timing=timing)
     return SessionReport(row=row, data=data, plan=plan, timing=timing,
-                         mistakes=find_mistakes(report, transcript, rubric, plan.phase_id_at))
+                         mistakes=find_mistakes(report, transcript, rubric, plan))
 
 
 def compare_sessions(store: Store, a: int | str, b: int | str, case_for: Callable[[str], Case | None],

@@ -12,7 +12,7 @@ from mlsd.prompts.case import Case
 from mlsd.rubric.model import Rubric, load_rubric
 from mlsd.rubric.score import ScoreReport
 from mlsd.rubric.tracker import EvidenceTracker, TurnEvidence
-from mlsd.rubric.transcript import Transcript, Turn
+from mlsd.core.transcript import Transcript, Turn
 from mlsd.sessions.scoring import offline_score
 from mlsd.sessions.store import SessionRow, Store, now_iso
 
@@ -23,7 +23,7 @@ class PracticeSession:
         self.store, self.row, self.case, self.clock, self.interviewer = store, row, case, clock, interviewer
         self.rubric = rubric or load_rubric()
         self.plan = session_plan(self.rubric, row.minutes, row.focus)
-        self.tracker = EvidenceTracker(self.rubric, case, self.plan.phase_id_at)
+        self.tracker = EvidenceTracker(self.rubric, case, self.plan)
         self.policy = policy_for(self.plan, self.rubric, case)
         self.turns: list[Turn] = []
         self.finished = row.status != "active"

@@ -3,12 +3,12 @@ drill on its category only. The runner, the reports and `mlsd score` all score t
 from __future__ import annotations
 
 from mlsd.interviewer.drill import session_plan
-from mlsd.interviewer.plan import Plan
+from mlsd.core.plan import Plan
 from mlsd.prompts.case import Case
 from mlsd.rubric.model import Rubric
 from mlsd.rubric.offline_scorer import score_transcript
 from mlsd.rubric.score import ScoreReport, focused
-from mlsd.rubric.transcript import Transcript
+from mlsd.core.transcript import Transcript
 from mlsd.sessions.transcript_text import TranscriptError
 
 
@@ -33,4 +33,4 @@ def for_plan(report: ScoreReport, plan: Plan) -> ScoreReport:
 
 
 def offline_score(transcript: Transcript, case: Case | None, plan: Plan, rubric: Rubric) -> ScoreReport:
-    return for_plan(score_transcript(transcript, case, rubric, phase_at=plan.phase_id_at), plan)
+    return for_plan(score_transcript(transcript, case, rubric, plan), plan)

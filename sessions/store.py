@@ -16,7 +16,7 @@ import sqlite_utils
 from pydantic import BaseModel
 
 from mlsd.rubric.score import ScoreReport
-from mlsd.rubric.transcript import Transcript, Turn
+from mlsd.core.transcript import Transcript, Turn
 from mlsd.sessions import migrations
 
 OPEN_TIMEOUT = 5.0  # seconds to wait for another process holding the database

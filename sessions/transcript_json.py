@@ -6,7 +6,7 @@ import json
 from pydantic import BaseModel, ValidationError
 
 from mlsd.rubric.score import ScoreReport
-from mlsd.rubric.transcript import Turn
+from mlsd.core.transcript import Turn
 from mlsd.sessions.store import SessionRow
 from mlsd.sessions.transcript_text import TranscriptError
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from mlsd.rubric.transcript import Transcript, Turn, stamp
+from mlsd.core.transcript import Transcript, Turn, stamp
 
 SPEAKERS = {"interviewer": "Interviewer", "candidate": "Candidate"}
 _TURN = re.compile(r"^\[(\d+):([0-5]\d)\] (Interviewer|Candidate):(?: (.*))?$", re.IGNORECASE)

@@ -21,7 +21,7 @@ def make_app(start: Start | None = None, clock: FakeClock | None = None, minutes
              interviewer: Callable[[], Interviewer] | None = None) -> tuple[MlsdApp, FakeClock]:
     clock = clock or FakeClock()
     settings = load_settings({"minutes": minutes})
-    catalog = load_cases([settings.cases_dir], criteria=load_rubric().criterion_ids)
+    catalog = load_cases([settings.cases_dir], vocabulary=load_rubric().vocabulary())
     app = MlsdApp(settings, catalog, start, clock_factory=lambda offset: _at(clock, offset),
                   interviewer_factory=interviewer)
     return app, clock
@@ -58,7 +58,7 @@ def stored_session(store: Store, name: str, started: str, status: str = "complet
                    diagram: str = "", minutes: float = 45) -> int:
     """A session made of a test transcript, with a fixed start date."""
     t = transcript(name)
-    case = load_cases(criteria=load_rubric().criterion_ids).get(t.case_id)
+    case = load_cases(vocabulary=load_rubric().vocabulary()).get(t.case_id)
     row = store.create_session(t.case_id, case.title if case else "", "offline", minutes, seed=7, status=status,
                                started=started)
     for turn in t.turns[:upto]:

@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from mlsd.interviewer.plan import Plan
+from mlsd.core.plan import Plan
 from mlsd.prompts.loader import load_cases
 from mlsd.rubric.model import load_rubric
 from mlsd.sessions.transcript_text import parse_text
@@ -27,7 +27,7 @@ def rubric():
 
 @pytest.fixture(scope="session")
 def cases():
-    return load_cases(criteria=load_rubric().criterion_ids)
+    return load_cases(vocabulary=load_rubric().vocabulary())
 
 
 @pytest.fixture(scope="session")

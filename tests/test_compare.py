@@ -4,7 +4,7 @@ from typing import Literal
 from conftest import transcript
 from pydantic import BaseModel
 
-from mlsd.interviewer.plan import Plan
+from mlsd.core.plan import Plan
 from mlsd.rubric.compare import Attempt, compare
 from mlsd.rubric.offline_scorer import score_transcript
 from mlsd.rubric.score import ScoreReport, focused
@@ -16,8 +16,8 @@ PLAN = Plan.scaled(45)
 def attempt(name, cases, rubric, session=1, report=None):
     t = transcript(name)
     case = cases.get(t.case_id)
-    return Attempt(session=session, case=t.case_id, report=report or score_transcript(t, case, rubric, PLAN.phase_id_at),
-                   timing=time_use(t, PLAN.phases, rubric, case))
+    return Attempt(session=session, case=t.case_id, report=report or score_transcript(t, case, rubric, PLAN),
+                   timing=time_use(t, PLAN, rubric, case))
 
 
 def test_each_category_has_both_scores_and_the_change(cases, rubric):

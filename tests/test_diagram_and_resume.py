@@ -11,7 +11,7 @@ from mlsd.rubric.offline_scorer import score_transcript
 from mlsd.rubric.score import verify_quotes
 from mlsd.rubric.timeline import covered_by_turn, diagram_at
 from mlsd.rubric.tracker import diagram_flow
-from mlsd.rubric.transcript import Turn
+from mlsd.core.transcript import Turn
 from mlsd.sessions.runner import PracticeSession
 from mlsd.sessions import migrations
 from mlsd.sessions.store import Store

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from mlsd.prompts.loader import CaseFileError, load_case, load_cases
 from mlsd.rubric.model import load_rubric
 from mlsd.rubric.offline_scorer import score_transcript
-from mlsd.rubric.transcript import Transcript, Turn
+from mlsd.core.transcript import Transcript, Turn
 from mlsd.sessions.store import SessionRow
 from mlsd.sessions.transcript_json import from_json, to_json
 from mlsd.sessions.transcript_text import TranscriptError, format_text, parse_text
@@ -68,7 +68,7 @@ def test_any_text_is_a_transcript_or_a_one_line_error(text):
         assert str(exc).startswith("fuzz.txt: ") and "\n" not in str(exc)
 
 
-CASES = load_cases(criteria=load_rubric().criterion_ids)
+CASES = load_cases(vocabulary=load_rubric().vocabulary())
 VALID_CASE = (Path(__file__).resolve().parent.parent / "prompts" / "cases" / "delivery-time.toml").read_text()
 
 
@@ -105,7 +105,7 @@ def test_any_case_file_loads_or_gives_one_line_naming_the_file(text):
         path = Path(tmp) / "fuzz.toml"
         path.write_text(text, encoding="utf-8")
         try:
-            load_case(path, criteria=load_rubric().criterion_ids)
+            load_case(path, vocabulary=load_rubric().vocabulary())
         except CaseFileError as exc:
             assert str(exc).startswith(f"{path}: ") and "\n" not in str(exc).strip()
 

@@ -172,14 +172,14 @@ def test_a_bad_key_and_an_unknown_model_are_reported_at_start():
 def test_the_prompt_stays_within_budget_with_a_summary_of_earlier_phases(tmp_path, cases):
     from mlsd.interviewer.context import TurnContext
     from mlsd.interviewer.move import Move
-    from mlsd.interviewer.plan import Plan
+    from mlsd.core.plan import Plan
     from mlsd.rubric.model import load_rubric
     from mlsd.rubric.tracker import EvidenceTracker
     from conftest import transcript
 
     t = transcript("delivery-time.strong")
     plan = Plan.scaled(45)
-    tracker = EvidenceTracker(load_rubric(), cases.get("delivery-time"), plan.phase_id_at)
+    tracker = EvidenceTracker(load_rubric(), cases.get("delivery-time"), plan)
     turns = [turn.model_copy(update={"phase": plan.phase_id_at(turn.elapsed)}) for turn in t.turns]
     for turn in turns:
         tracker.add(turn)

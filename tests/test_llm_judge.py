@@ -18,7 +18,7 @@ from bench.llm_server import FakeLLM
 from mlsd.interviewer.openai_backend import Endpoint
 from mlsd.rubric.llm_judge import judge, judge_messages
 from mlsd.rubric.offline_scorer import score_transcript
-from mlsd.rubric.transcript import Turn
+from mlsd.core.transcript import Turn
 from conftest import transcript
 
 URL = "https://api.openai.com/v1/chat/completions"

@@ -3,14 +3,14 @@ words or notes to the grader earn nothing."""
 import pytest
 
 from mlsd.rubric.offline_scorer import score_transcript
-from mlsd.rubric.transcript import Turn
+from mlsd.core.transcript import Turn
 from conftest import transcript
 
 CASES = ["delivery-time", "payment-fraud", "product-recs"]
 
 
 def score(t, cases, plan45):
-    return score_transcript(t, cases.get(t.case_id), phase_at=plan45.phase_id_at)
+    return score_transcript(t, cases.get(t.case_id), plan=plan45)
 
 
 @pytest.mark.parametrize("case", CASES)

@@ -16,7 +16,7 @@ from mlsd.prompts.loader import CaseCatalog, CaseFileError, load_cases
 from mlsd.rubric.model import load_rubric
 from mlsd.rubric.report import FORMATS, MARK, render_report
 from mlsd.rubric.score import ScoreReport
-from mlsd.rubric.transcript import Transcript
+from mlsd.core.transcript import Transcript
 from mlsd.sessions.history import HistoryEntry, summaries
 from mlsd.sessions.progress import progress
 from mlsd.sessions.reporting import compare_sessions, session_report
@@ -99,7 +99,7 @@ def run(args: argparse.Namespace) -> int:
 
 # ---------------------------------------------------------------------- helpers
 def catalog(settings: Settings) -> CaseCatalog:
-    cat = load_cases([settings.cases_dir], criteria=load_rubric().criterion_ids)
+    cat = load_cases([settings.cases_dir], vocabulary=load_rubric().vocabulary())
     for err in cat.errors:
         print(f"mlsd: skipped {err}", file=sys.stderr)
     return cat
@@ -314,7 +314,7 @@ def cmd_score(args, settings: Settings) -> int:
     if args.scorer == "llm":
         from mlsd.rubric.llm_judge import judge
 
-        report = for_plan(asyncio.run(judge(transcript, case, endpoint, phase_at=plan.phase_id_at)), plan)
+        report = for_plan(asyncio.run(judge(transcript, case, endpoint, plan=plan)), plan)
     else:
         report = offline_score(transcript, case, plan, rubric)
     if store is not None and session_id is not None:
@@ -330,7 +330,7 @@ def cmd_report(args, settings: Settings) -> int:
     store = Store(settings.db_path)
     cat = catalog(settings)
     result = session_report(store, args.session, cat.get)
-    write_out(render_report(result.data, args.format, phase_at=result.plan.phase_id_at), args.output)
+    write_out(render_report(result.data, args.format, plan=result.plan), args.output)
     return 0
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from mlsd.rubric.compare import Change, Comparison, Side
 from mlsd.rubric.model import Rubric
 from mlsd.rubric.report import MARK, signed
-from mlsd.rubric.transcript import stamp
+from mlsd.core.transcript import stamp
 
 GROUPS = (("newly met", "Newly met"), ("lost", "Lost"), ("better", "Better"), ("worse", "Worse"))
 

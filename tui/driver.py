@@ -13,7 +13,7 @@ from textual.message import Message
 from textual.message_pump import MessagePump
 
 from mlsd.rubric.score import ScoreReport
-from mlsd.rubric.transcript import Turn
+from mlsd.core.transcript import Turn
 from mlsd.sessions.runner import PracticeSession
 from mlsd.sessions.store import StoreError
 

@@ -10,7 +10,7 @@ import sys
 from collections.abc import AsyncIterator
 from typing import TextIO
 
-from mlsd.rubric.transcript import stamp
+from mlsd.core.transcript import stamp
 from mlsd.sessions.runner import PracticeSession
 
 HELP = "Commands: /time shows the clock, /end finishes early, /help. Ctrl-C pauses (resume with `mlsd practice --resume`)."

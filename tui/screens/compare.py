@@ -11,6 +11,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, Static
 
+from mlsd.core.plan import SHORT
 from mlsd.rubric.compare import Change, Comparison
 from mlsd.rubric.model import load_rubric
 from mlsd.rubric.report import MARK
@@ -18,7 +19,6 @@ from mlsd.sessions.reporting import compare_sessions
 from mlsd.tui.compare_text import GROUPS, side_label
 from mlsd.tui.db import in_thread
 from mlsd.tui.widgets.fmt import stamp
-from mlsd.tui.widgets.phase_bar import SHORT
 
 
 class CompareScreen(Screen):

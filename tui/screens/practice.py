@@ -13,7 +13,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Label, TextArea
 
 from mlsd.interviewer.clock import Clock
-from mlsd.interviewer.plan import Plan
+from mlsd.core.plan import Plan
 from mlsd.prompts.case import Case
 from mlsd.rubric.model import load_rubric
 from mlsd.sessions.runner import PracticeSession

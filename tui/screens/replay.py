@@ -10,12 +10,12 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Label, Static, TextArea
 
+from mlsd.core.plan import Plan
 from mlsd.interviewer.drill import session_plan
-from mlsd.interviewer.plan import Plan
 from mlsd.rubric.model import load_rubric
 from mlsd.rubric.report import MARK
 from mlsd.rubric.timeline import Covered, covered_by_turn, diagram_at
-from mlsd.rubric.transcript import Transcript
+from mlsd.core.transcript import Transcript
 from mlsd.sessions.store import SessionRow, Store
 from mlsd.tui.db import in_thread
 from mlsd.tui.widgets.chat import ChatLog
@@ -71,7 +71,7 @@ class ReplayScreen(Screen):
             transcript = store.transcript(row.id)
             diagrams = store.diagrams(row.id)
             plan = session_plan(rubric, row.minutes, row.focus)
-            covered = covered_by_turn(transcript, cases.get(row.case_id), rubric, plan.phase_id_at, diagrams)
+            covered = covered_by_turn(transcript, cases.get(row.case_id), rubric, plan, diagrams)
             return ReplayData(row, transcript, diagrams, covered, plan)
 
         in_thread(self, self.app.settings.db_path, load, self.show, name="replay")

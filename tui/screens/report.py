@@ -216,7 +216,7 @@ class ReportScreen(Screen):
 
         def write() -> None:
             try:
-                text = render_report(result.data, fmt, self.rubric, phase_at=result.plan.phase_id_at)
+                text = render_report(result.data, fmt, self.rubric, result.plan)
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_text(text, encoding="utf-8")
             except OSError as exc:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from textual.reactive import reactive
 from textual.widgets import Static
 
-from mlsd.interviewer.plan import Plan
+from mlsd.core.plan import Plan
 from mlsd.tui.widgets.fmt import stamp
 
 WARN_SECONDS = 60

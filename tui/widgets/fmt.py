@@ -1,5 +1,5 @@
 """How times and long text are shown on screen, the same way everywhere."""
-from mlsd.rubric.transcript import stamp
+from mlsd.core.transcript import stamp
 
 __all__ = ["clip", "stamp"]
 

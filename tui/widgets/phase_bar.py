@@ -6,11 +6,9 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from mlsd.interviewer.plan import Plan
+from mlsd.core.plan import Plan
 from mlsd.tui.widgets.fmt import stamp
 
-SHORT = {"clarify": "Clarify", "framing": "Framing", "data_features": "Data", "model_serving": "Model",
-         "scale_monitoring": "Scale", "tradeoffs": "Tradeoffs"}
 
 
 class PhaseBar(Widget):
@@ -33,8 +31,7 @@ class PhaseBar(Widget):
         current = self.plan.phase_at(self.elapsed)
         bar = Text(no_wrap=True, overflow="crop")
         for phase, w in zip(self.plan.phases, self.widths(width)):
-            label = SHORT.get(phase.id, phase.title)
-            label = label if len(label) <= w - 2 else label[: max(1, w - 2)]
+            label = phase.short if len(phase.short) <= w - 2 else phase.short[: max(1, w - 2)]
             cell = f" {label}".ljust(w)[:w]
             if phase.index < current.index:
                 bar.append(cell, style=self.get_component_rich_style("phase-bar--past"))

@@ -1,11 +1,15 @@
-"""The transcript: what was said, by whom, when. Shared by the tracker, the scorers and the store."""
+"""The transcript: what was said, by whom, when, in which phase. Shared by every layer."""
 from __future__ import annotations
 
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from mlsd.core.plan import PhaseId
+
 Speaker = Literal["interviewer", "candidate"]
+# What an interviewer's turn did, as the policy decided and the store records it.
+MoveKind = Literal["open", "drill_open", "answer", "probe", "transition", "nudge", "follow_up", "close", "end_early"]
 
 
 def stamp(seconds: float) -> str:
@@ -20,9 +24,9 @@ class Turn(BaseModel):
     speaker: Speaker
     text: str
     elapsed: int = Field(ge=0, description="whole seconds from the start of the session")
-    phase: str | None = None
+    phase: PhaseId | None = None
     probe: str | None = Field(default=None, description="criterion id the interviewer probed")
-    move: str | None = Field(default=None, description="what the interviewer's turn did: probe, nudge...")
+    move: MoveKind | None = Field(default=None, description="what the interviewer's turn did: probe, nudge...")
 
     @field_validator("text")
     @classmethod
