@@ -40,7 +40,8 @@ async def through_app(base_url: str, n: int) -> tuple[list[float], list[float]]:
 
     from mlsd.interviewer.backends import build
     from mlsd.interviewer.clock import FakeClock
-    from mlsd.interviewer.openai_backend import Endpoint
+    from mlsd.llm.endpoint import Endpoint
+    from mlsd.llm.providers import connect
     from mlsd.prompts.loader import load_cases
     from mlsd.rubric.model import load_rubric
     from mlsd.tui.app import MlsdApp, Start
@@ -66,7 +67,7 @@ async def through_app(base_url: str, n: int) -> tuple[list[float], list[float]]:
     clock = FakeClock()
     app = MlsdApp(settings, load_cases([settings.cases_dir], vocabulary=load_rubric().vocabulary()),
                   Start("practice", case_id="delivery-time", seed=1), clock_factory=lambda offset: clock,
-                  interviewer_factory=lambda: build(endpoint))
+                  interviewer_factory=lambda: build(connect(endpoint)))
     firsts, fulls = [], []
     async with app.run_test():
         screen = app.screen

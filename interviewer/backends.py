@@ -1,17 +1,16 @@
-"""The interviewer a session gets: the offline one, or the LLM one with the offline one
+"""The interviewer a session gets: the offline one, or one on an LLM with the offline one
 ready to take over."""
 from __future__ import annotations
 
 from mlsd.interviewer.context import Interviewer
-from mlsd.interviewer.endpoint import Endpoint
+from mlsd.interviewer.context_budget import DEFAULT_BUDGET
+from mlsd.interviewer.llm_interviewer import LLMInterviewer
 from mlsd.interviewer.offline import OfflineInterviewer
+from mlsd.interviewer.takeover import TakeoverInterviewer
+from mlsd.llm.client import ChatClient
 
 
-def build(endpoint: Endpoint | None) -> Interviewer:
-    if endpoint is None:
+def build(client: ChatClient | None, budget: int = DEFAULT_BUDGET) -> Interviewer:
+    if client is None:
         return OfflineInterviewer()
-    # The SDK loads only here, so the offline path starts without it.
-    from mlsd.interviewer.openai_backend import OpenAIInterviewer
-    from mlsd.interviewer.takeover import TakeoverInterviewer
-
-    return TakeoverInterviewer(OpenAIInterviewer(endpoint), OfflineInterviewer())
+    return TakeoverInterviewer(LLMInterviewer(client, budget), OfflineInterviewer())

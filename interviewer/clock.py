@@ -3,6 +3,7 @@ tests can run a whole 45-minute session in milliseconds."""
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Protocol
 
 
@@ -17,7 +18,7 @@ class Clock(Protocol):
 class SessionClock:
     """Wall-clock session time; `offset` resumes a session where it stood."""
 
-    def __init__(self, offset: float = 0.0, monotonic=time.monotonic):
+    def __init__(self, offset: float = 0.0, monotonic: Callable[[], float] = time.monotonic):
         self._monotonic = monotonic
         self._offset = offset
         self._started = monotonic()
@@ -56,9 +57,6 @@ class FakeClock:
 
     def elapsed(self) -> float:
         return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
 
     def set(self, seconds: float) -> None:
         self.now = seconds

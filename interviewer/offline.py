@@ -16,6 +16,7 @@ class OfflineInterviewer:
 
     def __init__(self) -> None:
         self.lines = interviewer_lines()
+        self.notices: list[str] = []
         self._last: dict[int, str] = {}
 
     async def reply(self, ctx: TurnContext) -> AsyncIterator[str]:

@@ -1,17 +1,17 @@
-"""The LLM interviewer with the offline one behind it: when the endpoint fails (after the
-SDK's own retries), the offline interviewer answers the same turn and the turns after it;
-the endpoint is tried again once `retry_after` seconds have passed."""
+"""An interviewer with another behind it: when the first fails (an LLM endpoint down after
+its own retries), the backup answers the same turn and the turns after it; the first is
+tried again once `retry_after` seconds have passed."""
 from __future__ import annotations
 
 import time
 from collections.abc import AsyncIterator, Callable
 
 from mlsd.interviewer.context import Interviewer, TurnContext
-from mlsd.interviewer.openai_backend import FAILURES, OpenAIInterviewer, describe
+from mlsd.llm.errors import EndpointError
 
 
 class TakeoverInterviewer:
-    def __init__(self, primary: OpenAIInterviewer, backup: Interviewer, retry_after: float = 30.0,
+    def __init__(self, primary: Interviewer, backup: Interviewer, retry_after: float = 30.0,
                  monotonic: Callable[[], float] = time.monotonic) -> None:
         self.primary, self.backup = primary, backup
         self.retry_after, self._now = retry_after, monotonic
@@ -35,8 +35,8 @@ class TakeoverInterviewer:
             async for chunk in self.primary.reply(ctx):
                 said = True
                 yield chunk
-        except FAILURES as exc:
-            reason = describe(exc, self.primary.endpoint)
+        except EndpointError as exc:
+            reason = str(exc)
             if self.down_reason is None:
                 self.notices.append(f"{self.primary.label} failed ({reason}); the offline interviewer takes over")
             self.down_reason, self._retry_at = reason, self._now() + self.retry_after

@@ -1,18 +1,20 @@
 """The LLM judge: a second opinion on a transcript, against the same rubric, through any
-OpenAI-compatible endpoint. Structured output where the server supports it, strict JSON
+ChatClient. Structured output where the server supports it, strict JSON
 parsing with one repair round where it does not. Our code, not the model, decides what
 counts: every quote must be copied from the candidate turn it names, and a quote that is
 text aimed at the grader earns nothing."""
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
-import openai
 from pydantic import BaseModel, ValidationError
 
 from mlsd.core.plan import Plan
 from mlsd.core.status import Status
-from mlsd.interviewer.openai_backend import FAILURES, Endpoint, EndpointError, describe
+from mlsd.core.transcript import Transcript, Turn, stamp
+from mlsd.llm.client import ChatClient, JsonSchema, Message
+from mlsd.llm.errors import EndpointError
 from mlsd.prompts.case import Case
 from mlsd.prompts.templates import render
 from mlsd.rubric.matcher import PhraseBook, Sentence
@@ -20,7 +22,6 @@ from mlsd.rubric.model import Rubric, load_rubric
 from mlsd.rubric.offline_scorer import track
 from mlsd.rubric.score import CriterionScore, ScoreReport, assemble
 from mlsd.rubric.text import sentences
-from mlsd.core.transcript import Transcript, stamp
 
 
 class JudgedCriterion(BaseModel):
@@ -36,7 +37,7 @@ class Judgement(BaseModel):
 
 
 def judge_messages(transcript: Transcript, case: Case | None, rubric: Rubric,
-                   plan: Plan | None = None, fence: str | None = None) -> list[dict[str, str]]:
+                   plan: Plan | None = None, fence: str | None = None) -> list[Message]:
     fence = fence or secrets.token_hex(4)  # unguessable, so a transcript cannot close the fence itself
     tracker = track(transcript, case, rubric, plan)
     names = {c.id: c.name for c in rubric.criteria}
@@ -56,15 +57,13 @@ def judge_messages(transcript: Transcript, case: Case | None, rubric: Rubric,
     return [{"role": "system", "content": system}, {"role": "user", "content": user}]
 
 
-def _schema() -> dict:
-    return {"type": "json_schema", "json_schema": {"name": "judgement", "strict": True, "schema": {
-        "type": "object", "additionalProperties": False, "required": ["criteria"],
-        "properties": {"criteria": {"type": "array", "items": {
-            "type": "object", "additionalProperties": False,
-            "required": ["id", "status", "prompted", "turn", "quote"],
-            "properties": {"id": {"type": "string"}, "status": {"enum": ["met", "partial", "missed", "n/a"]},
-                           "prompted": {"type": "boolean"}, "turn": {"type": ["integer", "null"]},
-                           "quote": {"type": ["string", "null"]}}}}}}}}
+_CRITERION: dict[str, Any] = {
+    "type": "object", "additionalProperties": False, "required": ["id", "status", "prompted", "turn", "quote"],
+    "properties": {"id": {"type": "string"}, "status": {"enum": [s.value for s in Status]},
+                   "prompted": {"type": "boolean"}, "turn": {"type": ["integer", "null"]},
+                   "quote": {"type": ["string", "null"]}}}
+SCHEMA = JsonSchema("judgement", {"type": "object", "additionalProperties": False, "required": ["criteria"],
+                                  "properties": {"criteria": {"type": "array", "items": _CRITERION}}})
 
 
 def _parse(text: str) -> Judgement:
@@ -74,31 +73,20 @@ def _parse(text: str) -> Judgement:
     return Judgement.model_validate_json(text)
 
 
-async def ask(endpoint: Endpoint, messages: list[dict[str, str]]) -> Judgement:
-    client = endpoint.client()
+async def ask(client: ChatClient, messages: list[Message]) -> Judgement:
+    text = await client.complete(messages, schema=SCHEMA)
     try:
+        return _parse(text)
+    except (ValidationError, ValueError) as exc:
+        repair: list[Message] = [*messages, {"role": "assistant", "content": text}, {"role": "user", "content":
+                                 f"That is not valid JSON for the required shape ({_first_error(exc)}). "
+                                 "Answer again with the corrected JSON only."}]
+        again = await client.complete(repair)
         try:
-            answer = await client.chat.completions.create(model=endpoint.model, messages=messages, temperature=0,
-                                                          response_format=_schema())
-        except openai.BadRequestError:
-            # The server does not take json_schema: ask for JSON in words instead.
-            answer = await client.chat.completions.create(model=endpoint.model, messages=messages, temperature=0)
-        text = answer.choices[0].message.content or ""
-        try:
-            return _parse(text)
-        except (ValidationError, ValueError) as exc:
-            repair = messages + [{"role": "assistant", "content": text}, {"role": "user", "content":
-                     f"That is not valid JSON for the required shape ({_first_error(exc)}). "
-                     "Answer again with the corrected JSON only."}]
-            again = await client.chat.completions.create(model=endpoint.model, messages=repair, temperature=0)
-            try:
-                return _parse(again.choices[0].message.content or "")
-            except (ValidationError, ValueError) as exc2:
-                raise EndpointError(f"the judge's answer was not valid JSON twice ({_first_error(exc2)})") from None
-    except FAILURES as exc:
-        raise EndpointError(describe(exc, endpoint)) from None
-    finally:
-        await client.close()
+            return _parse(again)
+        except (ValidationError, ValueError) as exc2:
+            raise EndpointError(f"{client.endpoint.host}: the judge's answer was not valid JSON twice "
+                                f"({_first_error(exc2)})") from None
 
 
 def _first_error(exc: Exception) -> str:
@@ -127,16 +115,20 @@ def accept(judgement: Judgement, transcript: Transcript, case: Case | None, rubr
     return assemble(rubric, "llm", case.id if case else transcript.case_id, criteria)
 
 
-def _holds(j: JudgedCriterion, turns: dict, book: PhraseBook) -> bool:
+def _holds(j: JudgedCriterion, turns: dict[int, Turn], book: PhraseBook) -> bool:
     """The quote is copied from the candidate turn named, and is not text aimed at the grader."""
-    turn = turns.get(j.turn)
+    turn = turns.get(j.turn) if j.turn is not None else None
     if not j.quote or turn is None or turn.speaker != "candidate" or j.quote not in turn.text:
         return False
     return not any(Sentence(span, book).guarded for span in sentences(j.quote))
 
 
-async def judge(transcript: Transcript, case: Case | None, endpoint: Endpoint, rubric: Rubric | None = None,
+async def judge(transcript: Transcript, case: Case | None, client: ChatClient, rubric: Rubric | None = None,
                 plan: Plan | None = None) -> ScoreReport:
+    """The judge's report; the client's connections are let go of when it is done."""
     rubric = rubric or load_rubric()
-    judgement = await ask(endpoint, judge_messages(transcript, case, rubric, plan))
+    try:
+        judgement = await ask(client, judge_messages(transcript, case, rubric, plan))
+    finally:
+        await client.aclose()
     return accept(judgement, transcript, case, rubric)

@@ -12,7 +12,9 @@ from test_session import run
 from mlsd.interviewer.clock import FakeClock
 from mlsd.interviewer.drill import DrillPolicy, drill_categories, policy_for, session_plan
 from mlsd.interviewer.offline import OfflineInterviewer
-from mlsd.interviewer.openai_backend import Endpoint, OpenAIInterviewer
+from mlsd.interviewer.llm_interviewer import LLMInterviewer
+from mlsd.llm.endpoint import Endpoint
+from mlsd.llm.openai_client import OpenAIChatClient
 from mlsd.interviewer.policy import Policy
 from mlsd.sessions.runner import PracticeSession
 from mlsd.sessions.store import Store
@@ -110,7 +112,7 @@ def test_the_llm_interviewer_is_told_it_runs_a_drill_and_only_that_categorys_gap
         200, headers={"content-type": "text/event-stream"},
         content=b'data: {"id":"c","object":"chat.completion.chunk","created":0,"model":"m","choices":[{"index":0,'
                 b'"delta":{"content":"Let us drill monitoring."},"finish_reason":null}]}\n\ndata: [DONE]\n\n'))
-    llm = OpenAIInterviewer(Endpoint(model="gpt-4o-mini", api_key=SecretStr("sk-test"), max_retries=0))
+    llm = LLMInterviewer(OpenAIChatClient(Endpoint(model="gpt-4o-mini", api_key=SecretStr("sk-test"), max_retries=0)))
     s, clock, _ = drill(tmp_path, cases, interviewer=llm)
     asyncio.run(_first_answer(s, clock))
     opening, answer = (json.loads(call.request.content)["messages"][0]["content"] for call in route.calls)

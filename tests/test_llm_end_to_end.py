@@ -12,7 +12,11 @@ from pydantic import SecretStr
 from bench.llm_server import FakeLLM
 from mlsd.interviewer.backends import build
 from mlsd.interviewer.clock import FakeClock
-from mlsd.interviewer.openai_backend import Endpoint
+from mlsd.interviewer.llm_interviewer import LLMInterviewer
+from mlsd.interviewer.offline import OfflineInterviewer
+from mlsd.interviewer.takeover import TakeoverInterviewer
+from mlsd.llm.endpoint import Endpoint
+from mlsd.llm.providers import connect
 from mlsd.sessions.runner import PracticeSession
 from mlsd.sessions.store import Store
 
@@ -29,7 +33,7 @@ def test_a_whole_short_session_runs_on_the_llm_over_loopback_http(tmp_path, case
         endpoint = Endpoint(model="test-model", base_url=llm.base_url, api_key=SecretStr(KEY))
         clock = FakeClock()
         store = Store(tmp_path / "m.db")
-        session = PracticeSession.start(store, cases.get("delivery-time"), clock, build(endpoint), minutes=2,
+        session = PracticeSession.start(store, cases.get("delivery-time"), clock, build(connect(endpoint)), minutes=2,
                                         backend="openai", model="test-model", seed=1)
 
         async def go():
@@ -64,12 +68,14 @@ def test_a_bad_key_is_one_line_at_start_and_no_session_is_made(tmp_path):
 def test_the_key_is_nowhere_in_the_database_exports_reports_or_output(tmp_path):
     home = tmp_path / "home"
     with FakeLLM(key=KEY) as llm:
-        env = {"MLSD_HOME": str(home), "OPENAI_BASE_URL": llm.base_url, "OPENAI_API_KEY": KEY, "MLSD_MODEL": "test-model"}
+        env = {"MLSD_HOME": str(home), "OPENAI_BASE_URL": llm.base_url, "OPENAI_API_KEY": KEY,
+               "MLSD_MODEL": "test-model"}
         run = mlsd("practice", "--plain", "--case", "payment-fraud", "--minutes", "5", env=env,
                    stdin="What is the fraud rate?\nWe would start with a rules baseline.\n/end\n")
         outputs = [run.stdout, run.stderr]
-        for args in (["report", "1", "--format", "md"], ["report", "1", "--format", "html"], ["report", "1", "--format", "json"],
-                     ["export", "1", "--format", "json"], ["export", "1"], ["history"]):
+        for args in (["report", "1", "--format", "md"], ["report", "1", "--format", "html"],
+                     ["report", "1", "--format", "json"], ["export", "1", "--format", "json"], ["export", "1"],
+                     ["history"]):
             r = mlsd(*args, env=env)
             assert r.returncode == 0, r.stderr
             outputs += [r.stdout, r.stderr]
@@ -83,14 +89,15 @@ def test_the_key_is_nowhere_in_the_database_exports_reports_or_output(tmp_path):
 
 
 async def test_the_app_says_when_the_offline_interviewer_takes_over_and_when_the_llm_is_back():
-    from app_helpers import make_app, practice_ready, until
     from mlsd.tui.app import Start
+
+    from app_helpers import make_app, practice_ready, until
 
     with FakeLLM(key=KEY) as llm:
         endpoint = Endpoint(model="test-model", base_url=llm.base_url, api_key=SecretStr(KEY), max_retries=0)
-        interviewer = build(endpoint)
-        interviewer.retry_after = 0  # try the endpoint again on the very next turn
-        app, clock = make_app(Start("practice", case_id="delivery-time", seed=1), interviewer=lambda: interviewer)
+        interviewer = TakeoverInterviewer(LLMInterviewer(connect(endpoint)), OfflineInterviewer(),
+                                          retry_after=0)  # try the endpoint again on the very next turn
+        app, _ = make_app(Start("practice", case_id="delivery-time", seed=1), interviewer=lambda: interviewer)
         llm.fail_next = [503]
         async with app.run_test() as pilot:
             screen = await practice_ready(pilot)

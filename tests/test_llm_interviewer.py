@@ -12,9 +12,12 @@ from pydantic import SecretStr
 
 from mlsd.interviewer.clock import FakeClock
 from mlsd.interviewer.context_budget import count
+from mlsd.interviewer.llm_interviewer import LLMInterviewer
 from mlsd.interviewer.offline import OfflineInterviewer
-from mlsd.interviewer.openai_backend import Endpoint, EndpointError, OpenAIInterviewer, check
 from mlsd.interviewer.takeover import TakeoverInterviewer
+from mlsd.llm.endpoint import Endpoint
+from mlsd.llm.errors import EndpointError
+from mlsd.llm.openai_client import OpenAIChatClient
 from mlsd.sessions.runner import PracticeSession
 from mlsd.sessions.store import Store
 
@@ -34,6 +37,10 @@ def streamed(*pieces: str) -> httpx.Response:
 
 def endpoint(**kw) -> Endpoint:
     return Endpoint(model="gpt-4o-mini", api_key=SecretStr(KEY), max_retries=kw.pop("max_retries", 2), **kw)
+
+
+def llm(budget: int = 2000, **kw) -> LLMInterviewer:
+    return LLMInterviewer(OpenAIChatClient(endpoint(**kw)), budget=budget)
 
 
 class Ticks:
@@ -60,7 +67,7 @@ def chunks_of(agen) -> list[str]:
 @respx.mock
 def test_a_streamed_reply_arrives_chunk_by_chunk_and_is_stored_whole(tmp_path, cases):
     route = respx.post(URL).mock(side_effect=[streamed("Hi, ", "let's ", "begin."), streamed("About ", "5 million.")])
-    s, clock, store = session_with(OpenAIInterviewer(endpoint()), tmp_path, cases)
+    s, clock, store = session_with(llm(), tmp_path, cases)
     assert chunks_of(s.open()) == ["Hi, ", "let's ", "begin."]
     clock.set(30)
     assert chunks_of(s.answer("How many orders per day?")) == ["About ", "5 million."]
@@ -75,7 +82,7 @@ def test_a_streamed_reply_arrives_chunk_by_chunk_and_is_stored_whole(tmp_path, c
 
 @respx.mock
 def test_the_plan_stays_ours_when_the_clock_crosses_a_phase_mid_stream(tmp_path, cases):
-    s, clock, store = session_with(OpenAIInterviewer(endpoint()), tmp_path, cases)
+    s, clock, store = session_with(llm(), tmp_path, cases)
 
     class Slow(httpx.AsyncByteStream):
         async def __aiter__(self):
@@ -103,24 +110,25 @@ def test_a_429_is_retried_after_its_retry_after_and_then_answered(tmp_path, case
         httpx.Response(429, headers={"retry-after": "0"}, json={"error": {"message": "slow down"}}),
         streamed("Fine."),
     ])
-    llm = TakeoverInterviewer(OpenAIInterviewer(endpoint()), OfflineInterviewer())
-    s, clock, store = session_with(llm, tmp_path, cases)
+    takeover = TakeoverInterviewer(llm(), OfflineInterviewer())
+    s, _, _ = session_with(takeover, tmp_path, cases)
     assert "".join(chunks_of(s.open())) == "Fine."
-    assert route.call_count == 2 and llm.notices == []
+    assert route.call_count == 2 and takeover.notices == []
 
 
 @respx.mock
 def test_a_500_hands_the_turn_to_the_offline_interviewer_and_the_endpoint_comes_back_later(tmp_path, cases):
     ticks = Ticks()
     respx.post(URL).mock(return_value=httpx.Response(500, headers={"retry-after-ms": "1"}, json={"error": {}}))
-    llm = TakeoverInterviewer(OpenAIInterviewer(endpoint(max_retries=1)), OfflineInterviewer(), retry_after=30,
+    takeover = TakeoverInterviewer(llm(max_retries=1), OfflineInterviewer(), retry_after=30,
                               monotonic=ticks)
-    s, clock, store = session_with(llm, tmp_path, cases)
+    s, clock, store = session_with(takeover, tmp_path, cases)
     opening = "".join(chunks_of(s.open()))
     assert "delivery-time prediction system" in opening  # the offline interviewer's opening
-    assert llm.notices and "HTTP 500" in llm.notices[0] and "offline interviewer takes over" in llm.notices[0]
-    assert llm.label.startswith("offline, standing in for gpt-4o-mini@api.openai.com")
-    llm.notices.clear()
+    assert takeover.notices and "HTTP 500" in takeover.notices[0]
+    assert "offline interviewer takes over" in takeover.notices[0]
+    assert takeover.label.startswith("offline, standing in for gpt-4o-mini@api.openai.com")
+    takeover.notices.clear()
     clock.set(40)
     ticks.now = 10  # within the cool-down: no request at all
     calls = respx.calls.call_count
@@ -130,17 +138,18 @@ def test_a_500_hands_the_turn_to_the_offline_interviewer_and_the_endpoint_comes_
     ticks.now = 45
     clock.set(80)
     assert "".join(chunks_of(s.answer("What is the latency budget?"))) == "Good question."
-    assert llm.notices == ["gpt-4o-mini@api.openai.com answers again and is back as the interviewer"]
-    assert [t.speaker for t in store.turns(s.id)] == ["interviewer", "candidate", "interviewer", "candidate", "interviewer"]
+    assert takeover.notices == ["gpt-4o-mini@api.openai.com answers again and is back as the interviewer"]
+    speakers = [t.speaker for t in store.turns(s.id)]
+    assert speakers == ["interviewer", "candidate", "interviewer", "candidate", "interviewer"]
 
 
 @respx.mock
 def test_a_timeout_is_a_takeover_not_a_crash(tmp_path, cases):
     respx.post(URL).mock(side_effect=httpx.ReadTimeout("slow"))
-    llm = TakeoverInterviewer(OpenAIInterviewer(endpoint(max_retries=0, timeout=1)), OfflineInterviewer())
-    s, clock, store = session_with(llm, tmp_path, cases)
+    takeover = TakeoverInterviewer(llm(max_retries=0, timeout=1), OfflineInterviewer())
+    s, _, _ = session_with(takeover, tmp_path, cases)
     assert chunks_of(s.open())
-    assert "did not answer within 1s" in llm.notices[0]
+    assert "did not answer within 1s" in takeover.notices[0]
 
 
 @respx.mock
@@ -152,8 +161,8 @@ def test_a_reply_cut_off_mid_stream_is_finished_by_the_offline_interviewer(tmp_p
 
     respx.post(URL).mock(return_value=httpx.Response(200, headers={"content-type": "text/event-stream"},
                                                      stream=Broken()))
-    llm = TakeoverInterviewer(OpenAIInterviewer(endpoint()), OfflineInterviewer())
-    s, clock, store = session_with(llm, tmp_path, cases)
+    takeover = TakeoverInterviewer(llm(), OfflineInterviewer())
+    s, _, store = session_with(takeover, tmp_path, cases)
     text = "".join(chunks_of(s.open()))
     assert text.startswith("About \n\n") and "delivery-time prediction system" in text
     assert store.turns(s.id)[0].text == text.strip()
@@ -163,18 +172,19 @@ def test_a_reply_cut_off_mid_stream_is_finished_by_the_offline_interviewer(tmp_p
 def test_a_bad_key_and_an_unknown_model_are_reported_at_start():
     respx.post(URL).mock(return_value=httpx.Response(401, json={"error": {"message": "Incorrect API key"}}))
     with pytest.raises(EndpointError, match=r"refused the API key \(401\)"):
-        asyncio.run(check(endpoint()))
+        asyncio.run(OpenAIChatClient(endpoint()).check())
     respx.post(URL).mock(return_value=httpx.Response(404, json={"error": {"message": "no such model"}}))
     with pytest.raises(EndpointError, match=r"has no model 'gpt-4o-mini' \(404\)"):
-        asyncio.run(check(endpoint()))
+        asyncio.run(OpenAIChatClient(endpoint()).check())
 
 
 def test_the_prompt_stays_within_budget_with_a_summary_of_earlier_phases(tmp_path, cases):
+    from mlsd.core.plan import Plan
     from mlsd.interviewer.context import TurnContext
     from mlsd.interviewer.move import Move
-    from mlsd.core.plan import Plan
     from mlsd.rubric.model import load_rubric
     from mlsd.rubric.tracker import EvidenceTracker
+
     from conftest import transcript
 
     t = transcript("delivery-time.strong")
@@ -183,15 +193,15 @@ def test_the_prompt_stays_within_budget_with_a_summary_of_earlier_phases(tmp_pat
     turns = [turn.model_copy(update={"phase": plan.phase_id_at(turn.elapsed)}) for turn in t.turns]
     for turn in turns:
         tracker.add(turn)
-    llm = OpenAIInterviewer(endpoint(budget=1200))
+    interviewer = llm(budget=1200)
     ctx = TurnContext(case=cases.get("delivery-time"), plan=plan, move=Move(kind="follow_up", phase="tradeoffs",
                       elapsed=2600, question="What would you build next?"), turn_no=len(turns) + 1, turns=turns,
                       tracker=tracker)
-    messages = llm.messages(ctx)
+    messages = interviewer.messages(ctx)
     sent = sum(count(m["content"]) + 4 for m in messages) + 2
     assert sent <= 1200
     assert "Summary of the interview so far" in messages[0]["content"]
     last_answer = next(t.text for t in reversed(turns) if t.speaker == "candidate")
     assert any(m["content"] == last_answer for m in messages)
-    full = count(llm.system_prompt(ctx)) + sum(count(t.text) + 4 for t in turns)
+    full = count(interviewer.system_prompt(ctx)) + sum(count(t.text) + 4 for t in turns)
     assert full > 1200  # the budget really had to cut

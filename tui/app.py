@@ -16,6 +16,7 @@ from mlsd.interviewer.backends import build
 from mlsd.interviewer.clock import Clock, SessionClock
 from mlsd.interviewer.context import Interviewer
 from mlsd.interviewer.drill import DRILL_MINUTES, session_plan
+from mlsd.llm.providers import connect
 from mlsd.prompts.loader import CaseCatalog
 from mlsd.rubric.model import load_rubric
 from mlsd.sessions.runner import PracticeSession
@@ -53,9 +54,13 @@ class MlsdApp(App):
         self.settings, self.catalog = settings, catalog
         self.start = start or Start()
         self.clock_factory = clock_factory or (lambda offset: SessionClock(offset=offset))
-        self.interviewer_factory = interviewer_factory or (lambda: build(settings.endpoint()))
+        self.interviewer_factory = interviewer_factory or self._interviewer
         if settings.theme and settings.theme in self.available_themes:
             self.theme = settings.theme
+
+    def _interviewer(self) -> Interviewer:
+        endpoint = self.settings.endpoint()
+        return build(connect(endpoint) if endpoint else None, self.settings.budget)
 
     def on_mount(self) -> None:
         # Markdown rendering loads its parser on first use; do that now, off the UI thread,

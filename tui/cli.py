@@ -10,7 +10,8 @@ from pathlib import Path
 from mlsd.interviewer.backends import build
 from mlsd.interviewer.clock import SessionClock
 from mlsd.interviewer.drill import DRILL_MINUTES, drill_categories
-from mlsd.interviewer.endpoint import EndpointError
+from mlsd.llm.errors import EndpointError
+from mlsd.llm.providers import connect
 from mlsd.prompts.case import Case
 from mlsd.prompts.loader import CaseCatalog, CaseFileError, load_cases
 from mlsd.rubric.model import load_rubric
@@ -155,9 +156,7 @@ def check_endpoint(settings: Settings) -> None:
     """A bad key or an unknown model is said now, before any clock starts."""
     endpoint = settings.endpoint()
     if endpoint is not None:
-        from mlsd.interviewer.openai_backend import check
-
-        asyncio.run(check(endpoint))
+        asyncio.run(connect(endpoint).check())
 
 
 def interactive() -> bool:
@@ -221,7 +220,8 @@ def cmd_practice(args, settings: Settings) -> int:
     focus = require_focus(args.focus) if args.focus else None
     store = Store(settings.db_path)
     check_endpoint(settings)
-    interviewer = build(settings.endpoint())
+    endpoint = settings.endpoint()
+    interviewer = build(connect(endpoint) if endpoint else None, settings.budget)
     row = None
     if args.resume:
         row = resumable(store, args.resume, focus)
@@ -314,7 +314,7 @@ def cmd_score(args, settings: Settings) -> int:
     if args.scorer == "llm":
         from mlsd.rubric.llm_judge import judge
 
-        report = for_plan(asyncio.run(judge(transcript, case, endpoint, plan=plan)), plan)
+        report = for_plan(asyncio.run(judge(transcript, case, connect(endpoint), plan=plan)), plan)
     else:
         report = offline_score(transcript, case, plan, rubric)
     if store is not None and session_id is not None:

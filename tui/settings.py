@@ -11,7 +11,7 @@ import platformdirs
 from pydantic import BaseModel, SecretStr
 
 from mlsd.interviewer.context_budget import DEFAULT_BUDGET
-from mlsd.interviewer.endpoint import DEFAULT_MODEL, Endpoint
+from mlsd.llm.endpoint import DEFAULT_MODEL, Endpoint
 
 
 class SettingsError(Exception):
@@ -37,7 +37,7 @@ class Settings(BaseModel):
         if self.backend != "openai":
             return None
         return Endpoint(model=self.model or DEFAULT_MODEL, base_url=self.base_url, api_key=self.api_key,
-                        timeout=self.timeout, budget=self.budget)
+                        timeout=self.timeout)
 
     @property
     def db_path(self) -> Path:

@@ -1,0 +1,105 @@
+"""ChatClient for any OpenAI-compatible endpoint (OpenAI, vLLM, Ollama, llama.cpp, LM
+Studio) through the openai SDK: the only module that imports it."""
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import openai
+
+from mlsd.llm.client import JsonSchema, Message
+from mlsd.llm.endpoint import Endpoint
+from mlsd.llm.errors import EndpointError
+
+FAILURES = (openai.APIError, httpx.HTTPError)
+# The first that matches says what went wrong (a timeout is also a connection error).
+_REASONS: tuple[tuple[type[BaseException], str], ...] = (
+    (openai.AuthenticationError, "{host} refused the API key (401): check OPENAI_API_KEY"),
+    (openai.NotFoundError, "{host} has no model {model!r} (404): check --model or MLSD_MODEL"),
+    (openai.RateLimitError, "{host} is rate limiting (429)"),
+    (openai.APITimeoutError, "{host} did not answer within {timeout:g}s"),
+    (openai.APIConnectionError, "cannot reach {where}"),
+    (openai.APIStatusError, "{host} answered HTTP {status}"),
+)
+
+
+class OpenAIChatClient:
+    def __init__(self, endpoint: Endpoint) -> None:
+        self.endpoint = endpoint
+        # The SDK's client belongs to the event loop it was made on: one per loop in turn.
+        self._client: openai.AsyncOpenAI | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    def _sdk(self) -> openai.AsyncOpenAI:
+        loop = asyncio.get_running_loop()
+        if self._client is None or self._loop is not loop:
+            e = self.endpoint
+            key = e.api_key.get_secret_value() if e.api_key else "none"  # local servers need no key
+            self._client = openai.AsyncOpenAI(api_key=key, base_url=e.base_url, max_retries=e.max_retries,
+                                              timeout=httpx.Timeout(e.timeout, connect=min(5.0, e.timeout)))
+            self._loop = loop
+        return self._client
+
+    def describe(self, exc: BaseException) -> str:
+        """One line for what went wrong, never including the key."""
+        e = self.endpoint
+        for kind, reason in _REASONS:
+            if isinstance(exc, kind):
+                return reason.format(host=e.host, model=e.model, timeout=e.timeout, where=e.base_url or e.host,
+                                     status=getattr(exc, "status_code", "?"))
+        return f"{e.host}: {type(exc).__name__}"
+
+    async def stream(self, messages: list[Message], *, temperature: float, max_tokens: int) -> AsyncIterator[str]:
+        said = False
+        try:
+            stream = await self._sdk().chat.completions.create(
+                model=self.endpoint.model, messages=_sdk_messages(messages), stream=True, temperature=temperature,
+                max_tokens=max_tokens)
+            async for chunk in stream:
+                delta = chunk.choices[0].delta.content if chunk.choices else None
+                if delta:
+                    said = True
+                    yield delta
+        except FAILURES as exc:
+            raise EndpointError(self.describe(exc)) from None
+        if not said:
+            raise EndpointError(f"{self.endpoint.host}: the model sent an empty reply")
+
+    async def complete(self, messages: list[Message], *, schema: JsonSchema | None = None) -> str:
+        create = self._sdk().chat.completions.create
+        model, sent = self.endpoint.model, _sdk_messages(messages)
+        try:
+            if schema is None:
+                answer = await create(model=model, messages=sent, temperature=0)
+            else:
+                try:
+                    answer = await create(model=model, messages=sent, temperature=0, response_format={
+                        "type": "json_schema", "json_schema": {"name": schema.name, "strict": True,
+                                                               "schema": schema.schema}})
+                except openai.BadRequestError:
+                    # The server does not take json_schema: the caller asked for JSON in words too.
+                    answer = await create(model=model, messages=sent, temperature=0)
+        except FAILURES as exc:
+            raise EndpointError(self.describe(exc)) from None
+        return answer.choices[0].message.content or ""
+
+    async def check(self) -> None:
+        try:
+            await self._sdk().chat.completions.create(model=self.endpoint.model, max_tokens=1,
+                                                      messages=[{"role": "user", "content": "ping"}])
+        except FAILURES as exc:
+            raise EndpointError(self.describe(exc)) from None
+        finally:
+            await self.aclose()
+
+    async def aclose(self) -> None:
+        if self._client is not None and self._loop is asyncio.get_running_loop():
+            await self._client.close()
+        self._client = self._loop = None
+
+
+def _sdk_messages(messages: list[Message]) -> Any:
+    # Our messages are the SDK's message dicts; its own types are a union of TypedDicts per role.
+    return messages
