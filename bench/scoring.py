@@ -6,11 +6,11 @@ import statistics
 import time
 from pathlib import Path
 
+from mlsd.core.transcript import Transcript
 from mlsd.prompts.loader import load_cases
 from mlsd.rubric.model import load_rubric
 from mlsd.rubric.offline_scorer import score_transcript
 from mlsd.rubric.text import sentences, words
-from mlsd.core.transcript import Transcript
 from mlsd.sessions.transcript_text import format_text, parse_text
 
 STRONG = Path(__file__).resolve().parent.parent / "tests" / "data" / "transcripts" / "delivery-time.strong.txt"
@@ -40,10 +40,10 @@ def run() -> list[tuple[str, float, float, str]]:
     for label, times in (("45-minute", 1), ("4-hour", 5)):
         text = format_text(stretched(parse_text(STRONG.read_text(), "strong"), times))
 
-        def score():
+        def score(text: str = text) -> None:
             score_transcript(parse_text(text, "bench"), case, rubric)
 
-        def tokenise():
+        def tokenise(text: str = text) -> None:
             for turn in parse_text(text, "bench").turns:
                 for span in sentences(turn.text):
                     words(span.text)

@@ -15,19 +15,19 @@ async def session_stall() -> float:
     os.environ["MLSD_HOME"] = tempfile.mkdtemp(prefix="mlsd-bench-")
     from bench.tokens import TRANSCRIPT
     from mlsd.interviewer.clock import FakeClock
-    from mlsd.prompts.loader import load_cases
-    from mlsd.rubric.model import load_rubric
+    from mlsd.sessions.service import Service, load_catalog
+    from mlsd.sessions.settings import load_settings
     from mlsd.sessions.transcript_text import parse_text
     from mlsd.tui.app import MlsdApp, Start
+    from mlsd.tui.screens.practice import Mode
     from mlsd.tui.screens.report import ReportScreen
-    from mlsd.tui.settings import load_settings
     from mlsd.tui.widgets.answer_box import AnswerBox
 
     answers = [(t.elapsed, t.text) for t in parse_text(TRANSCRIPT.read_text(), "s").turns if t.speaker == "candidate"]
     settings = load_settings()
     clock = FakeClock()
-    app = MlsdApp(settings, load_cases([settings.cases_dir], vocabulary=load_rubric().vocabulary()),
-                  Start("practice", case_id="delivery-time", seed=1), clock_factory=lambda offset: clock)
+    service = Service(settings, load_catalog(settings), clock_factory=lambda offset: clock)
+    app = MlsdApp(service, Start("practice", case_id="delivery-time", seed=1))
     worst = 0.0
     async with app.run_test():
         async def probe():
@@ -38,7 +38,7 @@ async def session_stall() -> float:
                 worst = max(worst, time.perf_counter() - before - 0.001)
 
         screen = app.screen
-        while not (screen.session_id and not screen.busy):
+        while not screen.mode.takes_answers:
             await asyncio.sleep(0.005)
         task = asyncio.get_running_loop().create_task(probe())
         for at, text in answers:
@@ -46,7 +46,7 @@ async def session_stall() -> float:
             screen.query_one(AnswerBox).insert(text)
             screen.query_one(AnswerBox).action_submit()
             await asyncio.sleep(0.02)
-            while screen.busy:
+            while screen.mode is Mode.ANSWERING:
                 await asyncio.sleep(0.005)
         clock.set(2701)
         while not (isinstance(app.screen, ReportScreen) and app.screen.result is not None):

@@ -28,8 +28,8 @@ print(T[0])
 """
 MLSD = """
 import time
-from mlsd.tui.settings import load_settings
-from mlsd.tui.cli import catalog
+from mlsd.sessions.settings import load_settings
+from mlsd.tui.cli import service
 from mlsd.tui.app import MlsdApp
 class Timed(MlsdApp):
     def on_mount(self):
@@ -39,7 +39,7 @@ class Timed(MlsdApp):
         T.append(time.time()); self.exit()
 T = []
 s = load_settings()
-Timed(s, catalog(s)).run(headless=True)
+Timed(service(s)).run(headless=True)
 print(T[0])
 """
 

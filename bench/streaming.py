@@ -42,11 +42,10 @@ async def through_app(base_url: str, n: int) -> tuple[list[float], list[float]]:
     from mlsd.interviewer.clock import FakeClock
     from mlsd.llm.endpoint import Endpoint
     from mlsd.llm.providers import connect
-    from mlsd.prompts.loader import load_cases
-    from mlsd.rubric.model import load_rubric
+    from mlsd.sessions.service import Service, load_catalog
+    from mlsd.sessions.settings import load_settings
     from mlsd.tui.app import MlsdApp, Start
     from mlsd.tui.screens.practice import PracticeScreen
-    from mlsd.tui.settings import load_settings
     from mlsd.tui.widgets.answer_box import AnswerBox
     from mlsd.tui.widgets.chat import ChatMessage
 
@@ -65,13 +64,13 @@ async def through_app(base_url: str, n: int) -> tuple[list[float], list[float]]:
     endpoint = Endpoint(model="test-model", base_url=base_url, api_key=SecretStr("k"))
     settings = load_settings()
     clock = FakeClock()
-    app = MlsdApp(settings, load_cases([settings.cases_dir], vocabulary=load_rubric().vocabulary()),
-                  Start("practice", case_id="delivery-time", seed=1), clock_factory=lambda offset: clock,
-                  interviewer_factory=lambda: build(connect(endpoint)))
+    service = Service(settings, load_catalog(settings), clock_factory=lambda offset: clock,
+                      interviewer_factory=lambda: build(connect(endpoint)))
+    app = MlsdApp(service, Start("practice", case_id="delivery-time", seed=1))
     firsts, fulls = [], []
     async with app.run_test():
         screen = app.screen
-        while not (screen.session_id and not screen.busy):
+        while not screen.mode.takes_answers:
             await asyncio.sleep(0.005)
         for i in range(n):
             clock.set(10 + i)

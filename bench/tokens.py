@@ -17,7 +17,7 @@ from mlsd.llm.endpoint import Endpoint
 from mlsd.llm.providers import connect
 from mlsd.prompts.loader import load_cases
 from mlsd.rubric.model import load_rubric
-from mlsd.sessions.runner import PracticeSession
+from mlsd.sessions.practice import PracticeSession
 from mlsd.sessions.store import Store
 from mlsd.sessions.transcript_text import parse_text
 

@@ -9,14 +9,15 @@ import sqlite3
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any, Literal, cast
 
 import sqlite_utils
 from pydantic import BaseModel
 
-from mlsd.rubric.score import ScoreReport
 from mlsd.core.transcript import Transcript, Turn
+from mlsd.rubric.score import ScoreReport
 from mlsd.sessions import migrations
 
 OPEN_TIMEOUT = 5.0  # seconds to wait for another process holding the database
@@ -24,6 +25,9 @@ OPEN_TIMEOUT = 5.0  # seconds to wait for another process holding the database
 
 class StoreError(Exception):
     """A problem with the database file that the user can act on."""
+
+
+SessionStatus = Literal["active", "completed", "ended_early", "imported"]
 
 
 class SessionRow(BaseModel):
@@ -35,7 +39,7 @@ class SessionRow(BaseModel):
     minutes: float
     started: str
     ended: str | None = None
-    status: str  # active | completed | ended_early | imported
+    status: SessionStatus
     elapsed: int = 0
     diagram: str = ""
     seed: int = 0
@@ -59,7 +63,7 @@ def _nearly_full(folder: Path) -> bool:
 
 
 def now_iso() -> str:
-    return datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")
+    return datetime.now(UTC).astimezone().isoformat(timespec="seconds")
 
 
 class Store:
@@ -86,7 +90,8 @@ class Store:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         if version > migrations.VERSION:
             raise StoreError(
-                f"{self.path}: database schema v{version} is newer than this mlsd knows (v{migrations.VERSION}); upgrade mlsd"
+                f"{self.path}: database schema v{version} is newer than this mlsd knows "
+                f"(v{migrations.VERSION}); upgrade mlsd"
             )
         conn.execute("PRAGMA foreign_keys = ON")
         if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
@@ -125,13 +130,13 @@ class Store:
 
     # ------------------------------------------------------------------ sessions
     def create_session(self, case_id: str, case_title: str, backend: str, minutes: float,
-                       model: str | None = None, seed: int = 0, status: str = "active",
+                       model: str | None = None, seed: int = 0, status: SessionStatus = "active",
                        started: str | None = None, focus: str | None = None) -> SessionRow:
         row = dict(case_id=case_id, case_title=case_title, backend=backend, model=model, minutes=minutes,
                    started=started or now_iso(), status=status, seed=seed, focus=focus)
         with self._errors("create a session"):
-            table = self.db["sessions"].insert(row)
-        return self.session(table.last_pk)
+            table = self.db.table("sessions").insert(row)
+        return self.session(cast(int, table.last_pk))
 
     def session(self, session_id: int | str) -> SessionRow:
         try:
@@ -148,24 +153,22 @@ class Store:
         with self._errors("read sessions"):
             return [SessionRow(**r) for r in self.db.query("SELECT * FROM sessions ORDER BY id DESC")]
 
-    def update_session(self, session_id: int, **fields) -> None:
+    def update_session(self, session_id: int, **fields: Any) -> None:
         with self._errors("update the session"):
-            self.db["sessions"].update(session_id, fields)
+            self.db.table("sessions").update(session_id, fields)
 
     def delete_session(self, session_id: int) -> None:
         """The session, its turns, diagrams and scores, in one transaction."""
         self.session(session_id)
-        with self._errors("delete the session"):
-            with self.db.conn:
-                self.db.conn.execute("DELETE FROM sessions WHERE id = ?", [session_id])
+        with self._errors("delete the session"), self.db.conn:
+            self.db.conn.execute("DELETE FROM sessions WHERE id = ?", [session_id])
 
     def save_diagram(self, session_id: int, text: str, elapsed: int) -> None:
         """The diagram now, and a version of it for replays, in one transaction."""
-        with self._errors("save the diagram"):
-            with self.db.conn:
-                self.db.conn.execute("UPDATE sessions SET diagram = ? WHERE id = ?", [text, session_id])
-                self.db.conn.execute("INSERT INTO diagrams (session_id, elapsed, text) VALUES (?,?,?)",
-                                     [session_id, elapsed, text])
+        with self._errors("save the diagram"), self.db.conn:
+            self.db.conn.execute("UPDATE sessions SET diagram = ? WHERE id = ?", [text, session_id])
+            self.db.conn.execute("INSERT INTO diagrams (session_id, elapsed, text) VALUES (?,?,?)",
+                                 [session_id, elapsed, text])
 
     def diagrams(self, session_id: int) -> list[tuple[int, str]]:
         """(elapsed, text) of every saved version, oldest first."""
@@ -177,22 +180,24 @@ class Store:
     # ------------------------------------------------------------------ turns
     def add_turn(self, session_id: int, turn: Turn) -> int:
         """Append a turn and commit it, with the session's clock, in one transaction."""
-        with self._errors("save the turn"):
-            with self.db.conn:
-                idx = self.db.conn.execute(
-                    "SELECT coalesce(max(idx), 0) + 1 FROM turns WHERE session_id = ?", [session_id]).fetchone()[0]
-                self.db.conn.execute(
-                    "INSERT INTO turns (session_id, idx, speaker, text, elapsed, phase, probe, move) VALUES (?,?,?,?,?,?,?,?)",
-                    [session_id, idx, turn.speaker, turn.text, turn.elapsed, turn.phase, turn.probe, turn.move])
-                self.db.conn.execute("UPDATE sessions SET elapsed = max(elapsed, ?) WHERE id = ?", [turn.elapsed, session_id])
-                if turn.speaker == "candidate":  # the draft, if any, has now been sent
-                    self.db.conn.execute("UPDATE sessions SET draft = '' WHERE id = ?", [session_id])
+        conn = self.db.conn
+        with self._errors("save the turn"), conn:
+            idx = conn.execute(
+                "SELECT coalesce(max(idx), 0) + 1 FROM turns WHERE session_id = ?", [session_id]).fetchone()[0]
+            conn.execute(
+                "INSERT INTO turns (session_id, idx, speaker, text, elapsed, phase, probe, move) "
+                "VALUES (?,?,?,?,?,?,?,?)",
+                [session_id, idx, turn.speaker, turn.text, turn.elapsed, turn.phase, turn.probe, turn.move])
+            conn.execute("UPDATE sessions SET elapsed = max(elapsed, ?) WHERE id = ?", [turn.elapsed, session_id])
+            if turn.speaker == "candidate":  # the draft, if any, has now been sent
+                conn.execute("UPDATE sessions SET draft = '' WHERE id = ?", [session_id])
         return idx
 
     def turns(self, session_id: int) -> list[Turn]:
         with self._errors("read turns"):
             rows = self.db.query(
-                "SELECT speaker, text, elapsed, phase, probe, move FROM turns WHERE session_id = ? ORDER BY idx", [session_id])
+                "SELECT speaker, text, elapsed, phase, probe, move FROM turns WHERE session_id = ? ORDER BY idx",
+                [session_id])
             return [Turn(**r) for r in rows]
 
     def answer_counts(self) -> dict[int, int]:
@@ -216,7 +221,7 @@ class Store:
         row = dict(session_id=session_id, scorer=report.scorer, created=now_iso(), overall=report.overall,
                    json=report.model_dump_json())
         with self._errors("save the score"):
-            self.db["scores"].upsert(row, pk=("session_id", "scorer"))
+            self.db.table("scores").upsert(row, pk=("session_id", "scorer"))
 
     def scores(self, session_id: int) -> dict[str, ScoreReport]:
         with self._errors("read scores"):

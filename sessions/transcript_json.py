@@ -5,8 +5,8 @@ import json
 
 from pydantic import BaseModel, ValidationError
 
-from mlsd.rubric.score import ScoreReport
 from mlsd.core.transcript import Turn
+from mlsd.rubric.score import ScoreReport
 from mlsd.sessions.store import SessionRow
 from mlsd.sessions.transcript_text import TranscriptError
 

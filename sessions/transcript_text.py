@@ -39,7 +39,8 @@ def parse_text(text: str, source: str = "<transcript>") -> Transcript:
             in_header = False
             elapsed = int(m.group(1)) * 60 + int(m.group(2))
             if turns and elapsed < turns[-1]["elapsed"]:
-                raise TranscriptError(f"{source}: line {n}: time {m.group(1)}:{m.group(2)} is earlier than the turn before")
+                raise TranscriptError(
+                    f"{source}: line {n}: time {m.group(1)}:{m.group(2)} is earlier than the turn before")
             turns.append({"speaker": m.group(3).lower(), "text": m.group(4) or "", "elapsed": elapsed})
         elif line[:1].isspace() and turns:
             turns[-1]["text"] += "\n" + (line[len(INDENT):] if line.startswith(INDENT) else line.lstrip())

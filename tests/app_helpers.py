@@ -9,10 +9,12 @@ from mlsd.interviewer.context import Interviewer
 from mlsd.prompts.loader import load_cases
 from mlsd.rubric.model import load_rubric
 from mlsd.rubric.offline_scorer import score_transcript
+from mlsd.sessions.service import Service, load_catalog
+from mlsd.sessions.settings import load_settings
 from mlsd.sessions.store import Store
-from conftest import transcript
 from mlsd.tui.app import MlsdApp, Start
-from mlsd.tui.settings import load_settings
+
+from conftest import transcript
 
 FIXED_DATES = ("2026-11-18T09:30:00+00:00", "2026-11-20T18:05:00+00:00", "2026-11-22T07:45:00+00:00")
 
@@ -21,9 +23,9 @@ def make_app(start: Start | None = None, clock: FakeClock | None = None, minutes
              interviewer: Callable[[], Interviewer] | None = None) -> tuple[MlsdApp, FakeClock]:
     clock = clock or FakeClock()
     settings = load_settings({"minutes": minutes})
-    catalog = load_cases([settings.cases_dir], vocabulary=load_rubric().vocabulary())
-    app = MlsdApp(settings, catalog, start, clock_factory=lambda offset: _at(clock, offset),
-                  interviewer_factory=interviewer)
+    service = Service(settings, load_catalog(settings), clock_factory=lambda offset: _at(clock, offset),
+                      interviewer_factory=interviewer)
+    app = MlsdApp(service, start)
     return app, clock
 
 
@@ -39,10 +41,10 @@ async def until(pilot, condition: Callable[[], object], seconds: float = 10.0) -
             return
         await pilot.pause(0.02)
     screen = pilot.app.screen
-    state = {k: getattr(screen, k, None) for k in ("session_id", "busy", "closing", "finished")}
+    state = {k: getattr(screen, k, None) for k in ("session_id", "mode", "failure")}
     driver = getattr(screen, "driver", None)
     if driver is not None:
-        state.update(failed=driver.failed, stopped=driver.stopped.is_set(), loop=driver._loop is not None)
+        state.update(stopped=driver.stopped.is_set())
     raise AssertionError(f"gave up after {seconds}s waiting on {screen!r} {state}; "
                          f"workers: {[w.name + ':' + w.state.name for w in pilot.app.workers]}")
 
@@ -50,7 +52,7 @@ async def until(pilot, condition: Callable[[], object], seconds: float = 10.0) -
 async def practice_ready(pilot):
     """The practice screen once its session is on screen and the interviewer has spoken."""
     screen = pilot.app.screen
-    await until(pilot, lambda: screen.session_id and not screen.busy)
+    await until(pilot, lambda: screen.mode.takes_answers)
     return screen
 
 
@@ -69,14 +71,16 @@ def stored_session(store: Store, name: str, started: str, status: str = "complet
 
 
 def db(app: MlsdApp) -> Store:
-    return Store(app.settings.db_path)
+    return app.service.store()
 
 
 def seed(app, scored: bool = True) -> None:
     """Three finished sessions (scored when `scored`) and one unfinished."""
     store = db(app)
-    for name, date in zip(("delivery-time.weak", "payment-fraud.medium", "delivery-time.strong"), FIXED_DATES):
+    names = ("delivery-time.weak", "payment-fraud.medium", "delivery-time.strong")
+    for name, date in zip(names, FIXED_DATES, strict=True):
         sid = stored_session(store, name, date)
         if scored:
-            store.save_score(sid, score_transcript(store.transcript(sid), app.catalog.get(store.session(sid).case_id)))
+            case = app.service.case_for(store.session(sid).case_id)
+            store.save_score(sid, score_transcript(store.transcript(sid), case))
     stored_session(store, "product-recs.medium", "2026-11-24T12:00:00+00:00", status="active", upto=6)

@@ -5,13 +5,14 @@ import asyncio
 import threading
 
 from mlsd.interviewer.offline import OfflineInterviewer
-from app_helpers import db, make_app, practice_ready, until
 from mlsd.tui.app import Start
 from mlsd.tui.screens.home import HomeScreen
-from mlsd.tui.screens.practice import PracticeScreen
+from mlsd.tui.screens.practice import Mode, PracticeScreen
 from mlsd.tui.screens.report import ReportScreen
 from mlsd.tui.widgets.answer_box import AnswerBox
 from mlsd.tui.widgets.countdown import Countdown
+
+from app_helpers import db, make_app, practice_ready, until
 
 
 async def type_answer(pilot, text: str) -> None:
@@ -20,7 +21,7 @@ async def type_answer(pilot, text: str) -> None:
     before = len(screen.query(".message"))
     screen.query_one(AnswerBox).insert(text[:-3])
     await pilot.press(*text[-3:], "enter")
-    await until(pilot, lambda: not screen.busy and len(screen.query(".message")) >= before + 2)
+    await until(pilot, lambda: screen.mode.takes_answers and len(screen.query(".message")) >= before + 2)
 
 
 def chat_texts(screen) -> list[str]:
@@ -34,7 +35,7 @@ async def test_a_two_minute_session_runs_from_home_to_report_by_keys():
         await pilot.press("enter")  # the first case: delivery-time
         screen = app.screen
         assert isinstance(screen, PracticeScreen) and screen.case.id == "delivery-time"
-        await until(pilot, lambda: screen.session_id and not screen.busy and screen.query(".message"))
+        await until(pilot, lambda: screen.mode.takes_answers and screen.query(".message"))
         assert "design" in chat_texts(screen)[0].lower()
 
         await type_answer(pilot, "How many orders per day, and what is the latency budget?")
@@ -56,20 +57,20 @@ async def test_a_two_minute_session_runs_from_home_to_report_by_keys():
 
 
 async def test_enter_sends_and_ctrl_j_starts_a_new_line():
-    app, clock = make_app(Start("practice", case_id="payment-fraud", seed=3))
+    app, _ = make_app(Start("practice", case_id="payment-fraud", seed=3))
     async with app.run_test() as pilot:
         screen = await practice_ready(pilot)
         await pilot.press(*"first line", "ctrl+j", *"second line")
         assert screen.query_one(AnswerBox).text == "first line\nsecond line"
         await pilot.press("enter")
-        await until(pilot, lambda: not screen.busy and len(screen.query(".message")) == 3)
+        await until(pilot, lambda: screen.mode.takes_answers and len(screen.query(".message")) == 3)
     assert db(app).turns(1)[1].text == "first line\nsecond line"
 
 
 async def test_pasted_text_with_newlines_stays_in_the_box_until_enter():
     from textual import events
 
-    app, clock = make_app(Start("practice", case_id="payment-fraud", seed=3))
+    app, _ = make_app(Start("practice", case_id="payment-fraud", seed=3))
     async with app.run_test() as pilot:
         screen = await practice_ready(pilot)
         box = screen.query_one(AnswerBox)
@@ -78,7 +79,7 @@ async def test_pasted_text_with_newlines_stays_in_the_box_until_enter():
         await pilot.pause(0.1)
         assert box.text == pasted and len(screen.query(".message")) == 1
         await pilot.press("enter")
-        await until(pilot, lambda: not screen.busy and len(screen.query(".message")) == 3)
+        await until(pilot, lambda: screen.mode.takes_answers and len(screen.query(".message")) == 3)
     assert db(app).turns(1)[1].text == pasted
 
 
@@ -87,7 +88,7 @@ async def test_the_countdown_warns_in_the_last_minute_of_a_phase_and_of_the_sess
     async with app.run_test() as pilot:
         screen = app.screen
         countdown = screen.query_one(Countdown)
-        await until(pilot, lambda: screen.session_id and not screen.busy)
+        await until(pilot, lambda: screen.mode.takes_answers)
         clock.set(100)
         await pilot.pause(0.3)
         assert not countdown.has_class("-phase-ending") and countdown.render() == "43:20 left"
@@ -129,12 +130,12 @@ async def test_pause_stops_the_clock_and_the_input_until_resumed():
 
 
 async def test_end_early_asks_first_and_no_keeps_going():
-    app, clock = make_app(Start("practice", case_id="delivery-time", seed=1))
+    app, _ = make_app(Start("practice", case_id="delivery-time", seed=1))
     async with app.run_test() as pilot:
         screen = await practice_ready(pilot)
         await pilot.press("f8")
         await pilot.press("n")
-        assert app.screen is screen and not screen.closing
+        assert app.screen is screen and screen.mode.takes_answers
         await pilot.press(*"We could start with a median baseline.")
         await pilot.press("f8")
         await pilot.press("y")
@@ -186,7 +187,7 @@ async def test_a_silent_candidate_is_moved_on_when_the_phase_runs_out():
         await pilot.pause(0.3)
         assert len(screen.query(".message")) == 3
         clock.set(5 * 60 + 31)  # 31 s of silence into framing
-        await until(pilot, lambda: len(screen.query(".message")) == 4 and not screen.busy)
+        await until(pilot, lambda: len(screen.query(".message")) == 4 and screen.mode.takes_answers)
         last = db(app).turns(1)[-1]
         assert last.move in ("transition", "probe") and last.phase in ("framing", "clarify")
 
@@ -213,29 +214,29 @@ async def test_the_clock_ticks_and_the_input_works_while_the_interviewer_thinks(
     async with app.run_test() as pilot:
         screen = app.screen
         countdown = screen.query_one(Countdown)
-        await until(pilot, lambda: screen.session_id and not screen.busy)
+        await until(pilot, lambda: screen.mode.takes_answers)
         await pilot.press(*"How many orders per day?", "enter")
-        await until(pilot, lambda: screen.busy)
+        await until(pilot, lambda: screen.mode is Mode.ANSWERING)
         seen = set()
         for second in range(1, 9):  # two seconds of wall time with the backend held
             clock.set(second * 10)
             await pilot.pause(0.25)
             seen.add(countdown.render())
         await pilot.press(*"typing ahead")
-        assert screen.busy and screen.query_one(AnswerBox).text == "typing ahead"
+        assert screen.mode is Mode.ANSWERING and screen.query_one(AnswerBox).text == "typing ahead"
         assert len(seen) >= 6  # the countdown moved on screen while the reply was held
         assert "the interviewer is answering" in str(screen.query_one("#status").render())
         release.set()
-        await until(pilot, lambda: not screen.busy)
+        await until(pilot, lambda: screen.mode.takes_answers)
         assert "5 million" in [m.text for m in screen.query(".message")][-1]
 
 
 async def test_keys_typed_right_after_enter_start_the_next_answer():
-    app, clock = make_app(Start("practice", case_id="delivery-time", seed=1))
+    app, _ = make_app(Start("practice", case_id="delivery-time", seed=1))
     async with app.run_test() as pilot:
         screen = await practice_ready(pilot)
         await pilot.press(*"How many orders?", "enter", *"next")
-        await until(pilot, lambda: not screen.busy and len(screen.query(".message")) == 3)
+        await until(pilot, lambda: screen.mode.takes_answers and len(screen.query(".message")) == 3)
         assert screen.query_one(AnswerBox).text == "next"
     assert db(app).turns(1)[1].text == "How many orders?"
 
@@ -243,20 +244,21 @@ async def test_keys_typed_right_after_enter_start_the_next_answer():
 async def test_an_answer_the_store_refused_goes_back_to_the_box(monkeypatch):
     from mlsd.sessions.store import Store, StoreError
 
-    app, clock = make_app(Start("practice", case_id="delivery-time", seed=1))
+    app, _ = make_app(Start("practice", case_id="delivery-time", seed=1))
     async with app.run_test() as pilot:
         screen = await practice_ready(pilot)
 
         def disk_full(self, session_id, turn):
-            raise StoreError(f"{self.path}: cannot save the turn: the disk is full; free some space, nothing stored so far is lost")
+            raise StoreError(f"{self.path}: cannot save the turn: the disk is full; free some space, "
+                             "nothing stored so far is lost")
 
         monkeypatch.setattr(Store, "add_turn", disk_full)
         await pilot.press(*"An answer worth keeping", "enter")
-        await until(pilot, lambda: not screen.busy and screen.query_one(AnswerBox).text)
+        await until(pilot, lambda: screen.mode.takes_answers and screen.query_one(AnswerBox).text)
         assert screen.query_one(AnswerBox).text == "An answer worth keeping"
         assert "nothing was lost" in str(screen.query_one("#status").render())
         assert [m.speaker for m in screen.query(".message")] == ["interviewer"]  # the refused answer left the chat
         monkeypatch.undo()
         await pilot.press("enter")
-        await until(pilot, lambda: not screen.busy and len(db(app).turns(1)) == 3)
+        await until(pilot, lambda: screen.mode.takes_answers and len(db(app).turns(1)) == 3)
     assert db(app).turns(1)[1].text == "An answer worth keeping"

@@ -49,10 +49,10 @@ async def test_home_progress_ignores_drills_and_sessions_without_answers():
     store = db(app)
     drill = stored_session(store, "delivery-time.strong", "2026-11-23T08:00:00+00:00")
     store.update_session(drill, focus="monitoring", minutes=10)
-    report = score_transcript(store.transcript(drill), app.catalog.get("delivery-time"))
+    report = score_transcript(store.transcript(drill), app.service.case_for("delivery-time"))
     store.save_score(drill, focused(report, "monitoring"))
     empty = stored_session(store, "delivery-time.strong", "2026-11-23T09:00:00+00:00", upto=1)
-    store.save_score(empty, score_transcript(store.transcript(empty), app.catalog.get("delivery-time")))
+    store.save_score(empty, score_transcript(store.transcript(empty), app.service.case_for("delivery-time")))
     async with app.run_test(size=(100, 32)) as pilot:
         home = app.screen
         await until(pilot, loaded(home))

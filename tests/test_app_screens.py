@@ -3,15 +3,16 @@ from __future__ import annotations
 
 import json
 
-from app_helpers import db, make_app, seed, until
 from mlsd.tui.app import Start
 from mlsd.tui.screens.confirm import ConfirmScreen
 from mlsd.tui.screens.history import HistoryScreen
 from mlsd.tui.screens.home import HomeScreen
-from mlsd.tui.screens.practice import PracticeScreen
+from mlsd.tui.screens.practice import Mode, PracticeScreen
 from mlsd.tui.screens.replay import ReplayScreen
 from mlsd.tui.screens.report import ReportScreen
 from mlsd.tui.widgets.trend import Trend
+
+from app_helpers import db, make_app, seed, until
 
 
 def report_ready(app):
@@ -108,7 +109,7 @@ async def test_report_enter_jumps_to_the_turn_that_earned_the_criterion():
 
 async def test_report_exports_markdown_html_and_json_from_keys(tmp_path, monkeypatch):
     app, _ = make_app(Start("report", session_id=1))
-    app.settings.export_dir = tmp_path / "out"
+    app.service.settings.export_dir = tmp_path / "out"
     seed(app)
     async with app.run_test() as pilot:
         await until(pilot, report_ready(app))
@@ -187,7 +188,7 @@ async def test_every_screen_action_is_in_the_command_palette():
         command = next(c for c in app.get_system_commands(app.screen) if c.title == "Pause")
         command.callback()
         await pilot.pause(0.1)
-        assert app.screen.paused
+        assert app.screen.mode is Mode.PAUSED
     home = HomeScreen()
     assert {b.description for b in home.BINDINGS} >= {"Start", "Drill", "History", "Report", "Replay", "Resume"}
 

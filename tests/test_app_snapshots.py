@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from app_helpers import make_app, seed, until
 from mlsd.tui.app import Start
 from mlsd.tui.screens.practice import PracticeScreen
 from mlsd.tui.screens.replay import ReplayScreen
 from mlsd.tui.screens.report import ReportScreen
 from mlsd.tui.widgets.answer_box import AnswerBox
+
+from app_helpers import make_app, seed, until
 
 SIZES = pytest.mark.parametrize("size", [(100, 32), (80, 24)], ids=["100x32", "80x24"])
 
@@ -37,11 +38,10 @@ def test_practice_mid_session(snap_compare, size):
         before = len(screen.query(".message"))
         screen.query_one(AnswerBox).insert(text)
         await pilot.press("enter")
-        await until(pilot, lambda: not screen.busy and len(screen.query(".message")) >= before + 2)
+        await until(pilot, lambda: screen.mode.takes_answers and len(screen.query(".message")) >= before + 2)
 
     async def ready(pilot):
-        await until(pilot, lambda: isinstance(app.screen, PracticeScreen) and app.screen.session_id and
-                    not app.screen.busy)
+        await until(pilot, lambda: isinstance(app.screen, PracticeScreen) and app.screen.mode.takes_answers)
         await say(pilot, "How many orders a day, and what latency budget do we have?", 40)
         await say(pilot, "I assume the business metric is late orders; we regress minutes to delivery.", 330)
         await say(pilot, "Features: restaurant prep time history, courier location, traffic, weather.", 700)

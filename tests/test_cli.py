@@ -125,3 +125,10 @@ def test_practice_plain_then_score_history_and_report(tmp_path):
 def test_no_key_means_offline_and_says_so(tmp_path):
     run = mlsd("practice", "--case", "payment-fraud", stdin="/end\n")
     assert "Interviewer: offline (no API key or base URL set)" in run.stdout
+
+
+def test_mlsd_without_a_terminal_lists_the_cases_and_the_history(isolated_home):
+    mlsd("import", TRANSCRIPTS / "delivery-time.weak.txt")
+    result = mlsd()
+    assert result.returncode == 0, result.stderr
+    assert "delivery-time" in result.stdout and "Start a session: mlsd practice" in result.stdout

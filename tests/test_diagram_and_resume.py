@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from itertools import pairwise
 
+from mlsd.core.transcript import Turn
 from mlsd.interviewer.clock import FakeClock
 from mlsd.interviewer.offline import OfflineInterviewer
 from mlsd.rubric.offline_scorer import score_transcript
 from mlsd.rubric.score import verify_quotes
 from mlsd.rubric.timeline import covered_by_turn, diagram_at
 from mlsd.rubric.tracker import diagram_flow
-from mlsd.core.transcript import Turn
-from mlsd.sessions.runner import PracticeSession
 from mlsd.sessions import migrations
+from mlsd.sessions.practice import PracticeSession
 from mlsd.sessions.store import Store
+
 from conftest import transcript
 
 
@@ -60,7 +62,7 @@ def test_covered_criteria_only_grow_turn_by_turn(cases, rubric):
     t = transcript("delivery-time.strong")
     steps = covered_by_turn(t, cases.get("delivery-time"), rubric)
     assert len(steps) == len(t.turns) and not steps[0]
-    for before, after in zip(steps, steps[1:]):
+    for before, after in pairwise(steps):
         assert set(before) <= set(after)
     assert len(steps[-1]) >= 20
 
@@ -73,7 +75,8 @@ def test_deleting_a_session_removes_its_turns_diagrams_and_scores(tmp_path, case
     store.save_score(sid, score_transcript(store.transcript(sid), cases.get("delivery-time")))
     store.delete_session(sid)
     conn = store.db.conn
-    assert [conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("turns", "diagrams", "scores")] == [0, 0, 0]
+    counts = [conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("turns", "diagrams", "scores")]
+    assert counts == [0, 0, 0]
 
 
 def test_sending_an_answer_clears_the_stored_draft(tmp_path):
@@ -93,7 +96,7 @@ def test_a_new_database_opened_by_several_threads_at_once_is_migrated_once(tmp_p
         barrier.wait()
         try:
             Store(path).close()
-        except Exception as exc:  # noqa: BLE001 - the test reports whatever went wrong
+        except Exception as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=open_it) for _ in range(6)]

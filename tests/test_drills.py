@@ -16,7 +16,7 @@ from mlsd.interviewer.llm_interviewer import LLMInterviewer
 from mlsd.llm.endpoint import Endpoint
 from mlsd.llm.openai_client import OpenAIChatClient
 from mlsd.interviewer.policy import Policy
-from mlsd.sessions.runner import PracticeSession
+from mlsd.sessions.practice import PracticeSession
 from mlsd.sessions.store import Store
 
 ANSWERS = [

@@ -17,7 +17,7 @@ from mlsd.interviewer.offline import OfflineInterviewer
 from mlsd.interviewer.takeover import TakeoverInterviewer
 from mlsd.llm.endpoint import Endpoint
 from mlsd.llm.providers import connect
-from mlsd.sessions.runner import PracticeSession
+from mlsd.sessions.practice import PracticeSession
 from mlsd.sessions.store import Store
 
 KEY = "sk-e2e-SECRET-0123456789"
@@ -104,6 +104,6 @@ async def test_the_app_says_when_the_offline_interviewer_takes_over_and_when_the
             assert screen.label.startswith("offline, standing in for test-model@127.0.0.1:")
             assert "standing in for test-model" in str(screen.query_one("#status").render())
             await pilot.press(*"How many orders per day?", "enter")
-            await until(pilot, lambda: not screen.busy and len(screen.query(".message")) == 3)
+            await until(pilot, lambda: screen.mode.takes_answers and len(screen.query(".message")) == 3)
             assert screen.label.startswith("test-model@127.0.0.1")
             assert screen.query(".message")[-1].text.startswith("Thanks. You said: How many orders per day?")

@@ -18,7 +18,7 @@ from mlsd.interviewer.takeover import TakeoverInterviewer
 from mlsd.llm.endpoint import Endpoint
 from mlsd.llm.errors import EndpointError
 from mlsd.llm.openai_client import OpenAIChatClient
-from mlsd.sessions.runner import PracticeSession
+from mlsd.sessions.practice import PracticeSession
 from mlsd.sessions.store import Store
 
 URL = "https://api.openai.com/v1/chat/completions"

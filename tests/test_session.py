@@ -12,7 +12,7 @@ from mlsd.interviewer.offline import OfflineInterviewer
 from mlsd.core.plan import Plan
 from mlsd.rubric.model import load_rubric
 from mlsd.rubric.tracker import EvidenceTracker
-from mlsd.sessions.runner import PracticeSession
+from mlsd.sessions.practice import PracticeSession
 from mlsd.sessions.store import Store
 from mlsd.tui.plain import PlainDialogue
 
@@ -39,7 +39,8 @@ COVERS_ALL = [
     (6, "It's a regression problem: we predict the delivery time in minutes, and success is MAE under 5 minutes."),
     (11, "We'd use historical orders, driver GPS pings and restaurant prep times from the kitchen system."),
     (14, "New restaurants have no history, so we use the city average prep time for their cuisine."),
-    (17, "Restaurant aggregates are precomputed in a daily batch job while driver location is computed in real time from Kafka."),
+    (17, "Restaurant aggregates are precomputed in a daily batch job "
+         "while driver location is computed in real time from Kafka."),
     (21, "I'd start with LightGBM because it is fast on tabular data and handles missing values."),
     (24, "If the model service is down we fall back to a rule-based estimate of distance times 6 plus prep time."),
     (27, "Serving is online at order time because the prediction depends on the request context."),
@@ -161,7 +162,8 @@ def test_resume_rebuilds_state_from_the_store(session, cases):
     s, clock, store = session
     run(s, clock, MISSES_COLD_START_AND_FALLBACK[:6])
     row = store.session(s.id)
-    resumed = PracticeSession.resume(store, row, cases.get("delivery-time"), FakeClock(row.elapsed), OfflineInterviewer())
+    resumed = PracticeSession.resume(store, row, cases.get("delivery-time"), FakeClock(row.elapsed),
+                                     OfflineInterviewer())
     assert [t.text for t in resumed.turns] == [t.text for t in s.turns]
     assert resumed.policy.probed == s.policy.probed and resumed.policy.phase == s.policy.phase
 

@@ -5,17 +5,19 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable
-from pathlib import Path
-from typing import TypeVar
+from contextlib import suppress
+from typing import Any, TypeVar
 
+from textual.app import App
 from textual.widget import Widget
 
+from mlsd.sessions.service import Service
 from mlsd.sessions.store import Store, StoreError
 
 T = TypeVar("T")
 
 
-def in_thread(node: Widget, db_path: Path, job: Callable[[Store], T], then: Callable[[T], object],
+def in_thread(node: Widget, service: Service, job: Callable[[Store], T], then: Callable[[T], object],
               name: str = "db") -> None:
     app = node.app
 
@@ -27,7 +29,7 @@ def in_thread(node: Widget, db_path: Path, job: Callable[[Store], T], then: Call
 
     def run() -> None:
         try:
-            store = Store(db_path)
+            store = service.store()
             try:
                 result = job(store)
             finally:
@@ -40,8 +42,6 @@ def in_thread(node: Widget, db_path: Path, job: Callable[[Store], T], then: Call
     node.run_worker(run, thread=True, name=name, group=name)
 
 
-def _back(app, fn, *args, **kwargs) -> None:
-    try:
+def _back(app: App[Any], fn: Callable[..., object], *args: Any, **kwargs: Any) -> None:
+    with suppress(RuntimeError):  # the app is shutting down; nothing left to show
         app.call_from_thread(fn, *args, **kwargs)
-    except RuntimeError:  # the app is shutting down; nothing left to show
-        pass

@@ -1,20 +1,23 @@
 """The practice session's own thread. The store, the interviewer and the scorer run there, on
 an asyncio loop of their own inside a Textual thread worker, so the UI never waits for a
-model, a disk write or a score. The driver talks back to the screen only with messages."""
+model, a disk write or a score. The screen asks for things with the methods below (from the
+UI thread); they run one at a time, in the order asked, and the driver answers only with
+messages."""
 from __future__ import annotations
 
 import asyncio
 import threading
 import time
-from collections.abc import AsyncIterator, Callable
-from concurrent.futures import Future
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import suppress
+from dataclasses import dataclass
 
 from textual.message import Message
 from textual.message_pump import MessagePump
 
-from mlsd.rubric.score import ScoreReport
 from mlsd.core.transcript import Turn
-from mlsd.sessions.runner import PracticeSession
+from mlsd.rubric.score import ScoreReport
+from mlsd.sessions.practice import PracticeSession
 from mlsd.sessions.store import StoreError
 
 
@@ -64,89 +67,83 @@ class DriverFailed(Message):
 
 USER_FAILURES = (StoreError, OSError)
 CHUNK_BATCH_SECONDS = 1 / 30
+Job = Callable[[PracticeSession], Awaitable[None]]
+
+
+@dataclass
+class _Leave:
+    """The last job: keep the unsent answer, then end the thread."""
+
+    draft: str | None
 
 
 class SessionDriver:
     def __init__(self, make_session: Callable[[], PracticeSession], target: MessagePump) -> None:
         self._make_session = make_session
         self._target = target
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._lock: asyncio.Lock | None = None  # one thing at a time, in the order asked
-        self._replying: asyncio.Task | None = None
-        self._leaving = False
-        self._guard = threading.Lock()
-        self._stopping = False
-        self._stop_early = False  # stop() came before the loop ran
-        self._early_draft: str | None = None
+        # Made here and run by the worker thread, so jobs can be queued before it starts.
+        self._loop = asyncio.new_event_loop()
+        self._jobs: asyncio.Queue[Job | _Leave] = asyncio.Queue()
+        self._leaving = asyncio.Event()  # replies still queued store their turn but are not spoken
+        self._current: asyncio.Task[None] | None = None
         self.stopped = threading.Event()
-        self.session: PracticeSession | None = None
-        self.failed: str | None = None
 
     # ------------------------------------------------------------------ the thread
     def serve(self) -> None:
         """Runs in a thread worker until `stop()`."""
-        loop = asyncio.new_event_loop()
-        asyncio.set_event_loop(loop)
+        asyncio.set_event_loop(self._loop)
         try:
-            try:
-                self.session = self._make_session()
-            except USER_FAILURES as exc:
-                self.failed = str(exc)
-                self._post(DriverFailed(self.failed))
-                return
-            self._lock = asyncio.Lock()
-            s = self.session
-            with self._guard:
-                if self._stop_early:
-                    return  # the screen closed before the session was ready
-                self._loop = loop
-            self._post(SessionReady(s.id, list(s.turns), s.row.diagram, s.row.draft, s.interviewer.label))
-            loop.run_forever()
+            self._loop.run_until_complete(self._main())
         finally:
-            if self.session is not None:
-                draft = self._early_draft if self._loop is None else None
-                self._quietly(lambda: self.session.save_clock(draft))
-                self._quietly(self.session.store.close)
-            loop.close()
+            self._loop.close()
             self.stopped.set()
+
+    async def _main(self) -> None:
+        try:
+            session = self._make_session()
+        except USER_FAILURES as exc:
+            self._post(DriverFailed(str(exc)))
+            return
+        draft: str | None = None
+        try:
+            self._post(SessionReady(session.id, list(session.turns), session.row.diagram, session.row.draft,
+                                    session.interviewer.label))
+            while not isinstance(job := await self._jobs.get(), _Leave):
+                self._current = asyncio.ensure_future(job(session))
+                with suppress(asyncio.CancelledError):  # stopped mid-reply: the unfinished reply is not stored
+                    await self._current
+            draft = job.draft
+        finally:
+            self._quietly(lambda: session.save_clock(draft))
+            self._quietly(session.store.close)
 
     def stop(self, draft: str | None = None) -> None:
         """Finish what was asked before (a reply in flight is cut short; the candidate's turn
         is already stored and is answered on resume), keep the draft, then end the thread."""
-        with self._guard:
-            if self._stopping:
-                return
-            self._stopping = True
-            if self._loop is None:
-                self._stop_early, self._early_draft = True, draft
-                return
-        self._submit(self._shutdown(draft))
+        self._call_soon(self._leave, draft)
 
-    async def _shutdown(self, draft: str | None) -> None:
-        self._leaving = True
-        if self._replying is not None:
-            # It has stored its candidate turn already: only the reply is given up.
-            self._replying.cancel()
-        async with self._lock:
-            if draft is not None:
-                self._quietly(lambda: self.session.save_clock(draft))
-        asyncio.get_running_loop().stop()
+    def _leave(self, draft: str | None) -> None:
+        if self._leaving.is_set():
+            return
+        self._leaving.set()
+        if self._current is not None:
+            self._current.cancel()  # it has stored its candidate turn already: only the reply is given up
+        self._jobs.put_nowait(_Leave(draft))
+
+    def _call_soon(self, fn: Callable[..., object], *args: object) -> None:
+        with suppress(RuntimeError):  # the thread has ended: nothing left to do
+            self._loop.call_soon_threadsafe(fn, *args)
+
+    def _submit(self, job: Job) -> None:
+        self._call_soon(self._jobs.put_nowait, job)
 
     def _post(self, message: Message) -> None:
         self._target.post_message(message)
 
     @staticmethod
     def _quietly(fn: Callable[[], object]) -> None:
-        try:
+        with suppress(*USER_FAILURES):
             fn()
-        except USER_FAILURES:
-            pass
-
-    def _submit(self, coro) -> Future | None:
-        if self._loop is None or self._loop.is_closed():
-            coro.close()
-            return None
-        return asyncio.run_coroutine_threadsafe(coro, self._loop)
 
     # ------------------------------------------------------------------ asked by the screen
     def open(self) -> None:
@@ -162,8 +159,8 @@ class SessionDriver:
     def end_early(self) -> None:
         self._submit(self._reply(lambda s: s.end_early()))
 
-    def time_up(self) -> None:
-        self._submit(self._reply(lambda s: s.time_up()))
+    def time_up(self, draft: str) -> None:
+        self._submit(self._reply(lambda s: s.time_up(draft), draft=draft or None))
 
     def set_diagram(self, text: str) -> None:
         self._submit(self._call(lambda s: s.set_diagram(text)))
@@ -171,35 +168,30 @@ class SessionDriver:
     def save_clock(self) -> None:
         self._submit(self._call(lambda s: s.save_clock()))
 
-    # ------------------------------------------------------------------ on the session's loop
-    async def _call(self, fn: Callable[[PracticeSession], object]) -> None:
-        async with self._lock:
+    # ------------------------------------------------------------------ jobs, on the session's loop
+    def _call(self, fn: Callable[[PracticeSession], object]) -> Job:
+        async def job(session: PracticeSession) -> None:
             try:
-                fn(self.session)
+                fn(session)
             except USER_FAILURES as exc:
                 self._post(DriverFailed(str(exc)))
+        return job
 
-    async def _reply(self, start: Callable[[PracticeSession], AsyncIterator[str]], draft: str | None = None) -> None:
-        async with self._lock:
-            if self.session.finished:
-                return
-            self._replying = asyncio.current_task()
-            try:
-                await self._stream(start, draft)
-            except asyncio.CancelledError:
-                pass  # stopped mid-reply: the unfinished reply is not stored
-            finally:
-                self._replying = None
+    def _reply(self, start: Callable[[PracticeSession], AsyncIterator[str]], draft: str | None = None) -> Job:
+        async def job(session: PracticeSession) -> None:
+            if not session.finished:
+                await self._stream(session, start, draft)
+        return job
 
-    async def _stream(self, start: Callable[[PracticeSession], AsyncIterator[str]], draft: str | None) -> None:
-        session = self.session
+    async def _stream(self, session: PracticeSession, start: Callable[[PracticeSession], AsyncIterator[str]],
+                      draft: str | None) -> None:
         stored = len(session.turns)
         self._post(ReplyStarted())
         pending: list[str] = []
         flushed = 0.0
         try:
             async for chunk in start(session):
-                if self._leaving:
+                if self._leaving.is_set():
                     break  # the candidate's turn is stored; the reply waits for the resume
                 pending.append(chunk)
                 # The first chunk goes out at once; after it, chunks are sent a frame's worth
@@ -208,7 +200,7 @@ class SessionDriver:
                     self._post(ReplyChunk("".join(pending)))
                     pending.clear()
                     flushed = time.monotonic()
-            if pending and not self._leaving:
+            if pending and not self._leaving.is_set():
                 self._post(ReplyChunk("".join(pending)))
         except USER_FAILURES as exc:
             # The answer is given back only if it never reached the store.
@@ -216,9 +208,8 @@ class SessionDriver:
             self._post(DriverFailed(str(exc), kept))
             self._post(ReplyDone(None, session.finished))
             return
-        notices = getattr(session.interviewer, "notices", [])
-        while notices:
-            self._post(BackendNotice(notices.pop(0), session.interviewer.label))
+        for notice in session.take_notices():
+            self._post(BackendNotice(notice, session.interviewer.label))
         turn = session.turns[-1] if len(session.turns) > stored else None
         self._post(ReplyDone(turn, session.finished))
         if session.finished:

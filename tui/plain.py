@@ -1,7 +1,10 @@
 """`mlsd practice --plain`: the interview as a line-by-line terminal dialogue.
 
 Pasted multi-line text arrives as one answer; a line ending in a backslash continues.
-Ctrl-C leaves the session resumable; Ctrl-D or /end finishes it early and scores it."""
+Ctrl-C leaves the session resumable; Ctrl-D or /end finishes it early and scores it. The
+interview's rules are the session's: this module reads lines and prints what it returns.
+(It does not apply the silence rule: a terminal in line mode does not show us keystrokes,
+so someone typing a long answer would look silent.)"""
 from __future__ import annotations
 
 import asyncio
@@ -11,9 +14,10 @@ from collections.abc import AsyncIterator
 from typing import TextIO
 
 from mlsd.core.transcript import stamp
-from mlsd.sessions.runner import PracticeSession
+from mlsd.sessions.practice import PracticeSession
 
-HELP = "Commands: /time shows the clock, /end finishes early, /help. Ctrl-C pauses (resume with `mlsd practice --resume`)."
+HELP = ("Commands: /time shows the clock, /end finishes early, /help. "
+        "Ctrl-C pauses (resume with `mlsd practice --resume`).")
 PASTE_GAP = 0.05  # lines arriving closer together than this are one paste
 
 
@@ -38,11 +42,10 @@ class PlainDialogue:
             self.out.write("\n")
 
         self.loop.run_until_complete(run())
-        notices = getattr(self.s.interviewer, "notices", [])
-        while notices:
-            self.say(f"  ({notices.pop(0)})")
+        for notice in self.s.take_notices():
+            self.say(f"  ({notice})")
         last = self.s.turns[-1] if self.s.turns else None
-        if last is not None and last.move == "transition":
+        if last is not None and last.move == "transition" and last.phase:
             phase = self.s.plan.phase(last.phase)
             self.say(f"── {phase.title} ({stamp(phase.start)}–{stamp(phase.end)}) ──")
 
@@ -82,7 +85,8 @@ class PlainDialogue:
         else:
             self.say(f"Resuming session {s.id} at {stamp(s.elapsed)}.")
             last = s.turns[-1]
-            self.say(f"[{stamp(last.elapsed)}] {'Interviewer' if last.speaker == 'interviewer' else 'You'}: {last.text}")
+            who = "Interviewer" if last.speaker == "interviewer" else "You"
+            self.say(f"[{stamp(last.elapsed)}] {who}: {last.text}")
             if s.awaiting_reply:
                 self._stream("Interviewer", s.pending_reply())
         try:
@@ -95,19 +99,19 @@ class PlainDialogue:
                 if text is None or text.strip() == "/end":
                     self._stream("Interviewer", s.end_early())
                     break
-                if text == "" and s.elapsed >= s.plan.total:
-                    self._stream("Interviewer", s.time_up())
-                    break
-                if not text.strip():
-                    continue
                 if text.strip() == "/help":
                     self.say(HELP)
                     continue
                 if text.strip() == "/time":
                     phase = s.plan.phase_at(s.elapsed)
-                    self.say(f"{stamp(s.elapsed)} of {stamp(s.plan.total)}; phase: {phase.title} until {stamp(phase.end)}")
+                    self.say(f"{stamp(s.elapsed)} of {stamp(s.plan.total)}; "
+                             f"phase: {phase.title} until {stamp(phase.end)}")
                     continue
-                self._stream("Interviewer", s.answer(text))
+                if s.time_is_up:
+                    self._stream("Interviewer", s.time_up(text))
+                    break
+                if text.strip():
+                    self._stream("Interviewer", s.answer(text))
         except KeyboardInterrupt:
             self.say(f"\nPaused. Every turn so far is saved; resume with: mlsd practice --resume {s.id}")
             return 130

@@ -8,20 +8,19 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, Static
 
 from mlsd.core.plan import SHORT
 from mlsd.rubric.compare import Change, Comparison
-from mlsd.rubric.model import load_rubric
+from mlsd.rubric.model import Rubric
 from mlsd.rubric.report import MARK
-from mlsd.sessions.reporting import compare_sessions
 from mlsd.tui.compare_text import GROUPS, side_label
 from mlsd.tui.db import in_thread
+from mlsd.tui.screens.base import MlsdScreen
 from mlsd.tui.widgets.fmt import stamp
 
 
-class CompareScreen(Screen):
+class CompareScreen(MlsdScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "report('a')", "Report A"),
         Binding("b", "report('b')", "Report B"),
@@ -31,8 +30,11 @@ class CompareScreen(Screen):
     def __init__(self, a: int, b: int) -> None:
         super().__init__()
         self.a, self.b = a, b
-        self.rubric = load_rubric()
         self.result: Comparison | None = None
+
+    @property
+    def rubric(self) -> Rubric:
+        return self.service.rubric
 
     def compose(self) -> ComposeResult:
         yield Label(f"Comparing session {self.a} with session {self.b}…", id="compare-head")
@@ -49,10 +51,8 @@ class CompareScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        cases = self.app.catalog
-        in_thread(self, self.app.settings.db_path,
-                  lambda store: compare_sessions(store, self.a, self.b, cases.get, self.rubric), self.show,
-                  name="compare")
+        service = self.service
+        in_thread(self, service, lambda store: service.compare(store, self.a, self.b), self.show, name="compare")
 
     def _delta(self, change: Change, text: str | None = None) -> Text:
         if change.a is None or change.b is None:
@@ -128,7 +128,7 @@ class CompareScreen(Screen):
         self.query_one("#compare-criteria-box").focus()  # the arrows scroll the criteria
 
     def action_report(self, which: str) -> None:
-        self.app.open_report(self.a if which == "a" else self.b)
+        self.mlsd.open_report(self.a if which == "a" else self.b)
 
     def action_back(self) -> None:
         self.app.pop_screen()

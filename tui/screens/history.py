@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
+from mlsd.tui.screens.base import MlsdScreen
 from textual.widgets import DataTable, Footer, Label
 from textual.widgets.data_table import RowDoesNotExist
 
@@ -35,7 +35,7 @@ def cells(s: SessionSummary) -> tuple:
             s.level or "-", status, f"{r.minutes:g}", r.backend + (f" {r.model}" if r.model else ""))
 
 
-class HistoryScreen(Screen):
+class HistoryScreen(MlsdScreen):
     BINDINGS = [
         Binding("enter", "open", "Open", tooltip="Report of a finished session, or resume an unfinished one"),
         Binding("u", "resume", "Resume"),
@@ -69,7 +69,7 @@ class HistoryScreen(Screen):
         self.reload()  # on first show too, and after a session, a delete or a report
 
     def reload(self) -> None:
-        in_thread(self, self.app.settings.db_path, summaries, self.show, name="history")
+        in_thread(self, self.service, summaries, self.show, name="history")
 
     def show(self, items: list[SessionSummary]) -> None:
         self.items = items
@@ -131,17 +131,17 @@ class HistoryScreen(Screen):
             self.notify(f"Session {s.row.id} is {s.row.status.replace('_', ' ')}; only unfinished ones resume.",
                         timeout=4)
             return
-        self.app.resume_practice(s.row.id)
+        self.mlsd.resume_practice(s.row.id)
 
     def action_replay(self) -> None:
         s = self._selected()
         if s is not None:
-            self.app.open_replay(s.row.id)
+            self.mlsd.open_replay(s.row.id)
 
     def action_report(self) -> None:
         s = self._selected()
         if s is not None:
-            self.app.open_report(s.row.id)
+            self.mlsd.open_report(s.row.id)
 
     def action_compare(self) -> None:
         s = self._selected()
@@ -157,7 +157,7 @@ class HistoryScreen(Screen):
         self.marked = None
         self._head()
         older, newer = sorted((first, s), key=lambda x: (x.row.started, x.row.id))
-        self.app.open_compare(older.row.id, newer.row.id)
+        self.mlsd.open_compare(older.row.id, newer.row.id)
 
     def action_delete(self) -> None:
         s = self._selected()
@@ -169,7 +169,7 @@ class HistoryScreen(Screen):
                 def delete(store: Store) -> None:
                     store.delete_session(s.row.id)
 
-                in_thread(self, self.app.settings.db_path, delete, lambda _: self._deleted(s.row.id), name="delete")
+                in_thread(self, self.service, delete, lambda _: self._deleted(s.row.id), name="delete")
 
         self.app.push_screen(ConfirmScreen(f"Delete session {s.row.id} ({s.row.case_id}, {s.row.started[:10]}) "
                                            "with its transcript and scores?", yes="Delete", no="Keep"), decided)

@@ -7,14 +7,13 @@ from pathlib import Path
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
+from mlsd.tui.screens.base import MlsdScreen
 from textual.widgets import DataTable, Footer, Label, Static
 
 from mlsd.interviewer.drill import DRILL_MINUTES
-from mlsd.rubric.model import load_rubric
-from mlsd.sessions.history import SessionSummary, summaries
-from mlsd.sessions.progress import Progress, progress
-from mlsd.sessions.store import Store
+from mlsd.rubric.model import Rubric
+from mlsd.sessions.history import SessionSummary
+from mlsd.sessions.progress import Progress
 from mlsd.tui.db import in_thread
 from mlsd.tui.widgets.fmt import clip
 from mlsd.tui.widgets.trend import Trend
@@ -29,16 +28,11 @@ def _score_cell(s: SessionSummary) -> str:
     return f"{score} early" if s.row.status == "ended_early" else score
 
 
-def _case_cell(s: SessionSummary) -> str:
-    return f"{load_rubric().category(s.row.focus).name} drill" if s.row.focus else s.row.case_id
+def _case_cell(s: SessionSummary, rubric: Rubric) -> str:
+    return f"{rubric.category(s.row.focus).name} drill" if s.row.focus else s.row.case_id
 
 
-def _load(store: Store) -> tuple[list[SessionSummary], Progress]:
-    items = summaries(store)
-    return items, progress(items, load_rubric())
-
-
-class HomeScreen(Screen):
+class HomeScreen(MlsdScreen):
     BINDINGS = [
         Binding("s", "start", "Start", tooltip="Start a timed session on the selected case"),
         Binding("d", "drill", "Drill",
@@ -75,11 +69,9 @@ class HomeScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        app = self.app
-        s = app.settings
+        s = self.service.settings
         self.query_one("#home-head", Label).update(
-            f"mlsd · {s.minutes:g}-minute mock interviews · interviewer: "
-            + (f"{s.backend} ({s.backend_reason})" if s.backend_reason else s.endpoint().label))
+            f"mlsd · {s.minutes:g}-minute mock interviews · interviewer: {s.interviewer_label}")
         self._fill_cases()
         self.query_one("#cases", DataTable).focus()
 
@@ -93,7 +85,7 @@ class HomeScreen(Screen):
         cases = self.query_one("#cases", DataTable)
         keep = cases.cursor_row
         cases.clear(columns=True)
-        catalog = self.app.catalog.cases
+        catalog = self.service.catalog.cases
         sources = [f"{Path(c.source).name} (yours)" if c.user else Path(c.source).name for c in catalog]
         title_w = max((len(c.title) for c in catalog), default=10)
         source_w = max((len(x) for x in sources), default=6)
@@ -110,7 +102,8 @@ class HomeScreen(Screen):
         self.reload()  # on first show too, and after a session, a delete or a report
 
     def reload(self) -> None:
-        in_thread(self, self.app.settings.db_path, _load, self.show, name="home")
+        service = self.service
+        in_thread(self, service, service.history, self.show, name="home")
 
     def show(self, loaded: tuple[list[SessionSummary], Progress]) -> None:
         self.items, self.progress = loaded
@@ -133,7 +126,7 @@ class HomeScreen(Screen):
         for s in self.recent:
             r = s.row
             date = r.started[5:16].replace("T", " ") if wide else r.started[5:10]
-            recent.add_row(r.id, date, clip(_case_cell(s), 16 if wide else 13), _score_cell(s), s.level or "-",
+            recent.add_row(r.id, date, clip(_case_cell(s, self.service.rubric), 16 if wide else 13), _score_cell(s), s.level or "-",
                            key=str(r.id))
         recent.border_subtitle = "" if self.items else "none yet"
         if self.recent:
@@ -147,7 +140,7 @@ class HomeScreen(Screen):
             box.update("[dim]Finish a scored interview: your weakest category shows here, with a key to drill it.[/dim]")
             return
         case_id = self._row("cases")
-        case = self.app.catalog.get(case_id) if case_id else None
+        case = self.service.catalog.get(case_id) if case_id else None
         on = f" on {case.title}" if case else ""
         lines = [f"[b]{hint.text}[/b]", f"[b]d[/b] starts a {DRILL_MINUTES}-minute {hint.name.lower()} drill{on}"]
         ranking = [f"{r.name:<18} {r.average:>3.0f} [$accent]{'█' * round(r.average / 10)}[/]"
@@ -164,13 +157,13 @@ class HomeScreen(Screen):
     # ------------------------------------------------------------------ actions
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         if event.data_table.id == "cases":
-            self.app.start_practice(str(event.row_key.value))
+            self.mlsd.start_practice(str(event.row_key.value))
             return
         chosen = next((s for s in self.recent if str(s.row.id) == event.row_key.value), None)
         if chosen is not None and chosen.resumable:
-            self.app.resume_practice(chosen.row.id)
+            self.mlsd.resume_practice(chosen.row.id)
         elif chosen is not None:
-            self.app.open_report(chosen.row.id)
+            self.mlsd.open_report(chosen.row.id)
 
     def _row(self, table_id: str) -> str | None:
         table = self.query_one(f"#{table_id}", DataTable)
@@ -181,7 +174,7 @@ class HomeScreen(Screen):
     def action_start(self) -> None:
         case_id = self._row("cases")
         if case_id:
-            self.app.start_practice(case_id)
+            self.mlsd.start_practice(case_id)
 
     def action_drill(self) -> None:
         hint = self.progress.suggestion if self.progress else None
@@ -189,7 +182,7 @@ class HomeScreen(Screen):
         if hint is None:
             self.notify("No weakest category yet: finish a scored interview first.", timeout=4)
         elif case_id:
-            self.app.start_practice(case_id, focus=hint.category)
+            self.mlsd.start_practice(case_id, focus=hint.category)
 
     def action_resume(self) -> None:
         """Unfinished interviews only: a drill left open resumes from its own row."""
@@ -197,7 +190,7 @@ class HomeScreen(Screen):
         if unfinished is None:
             self.notify("No unfinished interview to resume.", timeout=3)
             return
-        self.app.resume_practice(unfinished.row.id)
+        self.mlsd.resume_practice(unfinished.row.id)
 
     def _recent_id(self) -> int | None:
         key = self._row("recent")
@@ -207,11 +200,11 @@ class HomeScreen(Screen):
 
     def action_report(self) -> None:
         if (sid := self._recent_id()) is not None:
-            self.app.open_report(sid)
+            self.mlsd.open_report(sid)
 
     def action_replay(self) -> None:
         if (sid := self._recent_id()) is not None:
-            self.app.open_replay(sid)
+            self.mlsd.open_replay(sid)
 
     def action_history(self) -> None:
-        self.app.open_history()
+        self.mlsd.open_history()

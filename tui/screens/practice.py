@@ -3,20 +3,22 @@ The screen only shows things and forwards keys; the session runs in the driver's
 from __future__ import annotations
 
 from collections.abc import Callable
+from enum import Enum
+from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
+from textual.reactive import reactive
 from textual.timer import Timer
 from textual.widgets import Footer, Label, TextArea
 
+from mlsd.core.plan import PhaseId, Plan
 from mlsd.interviewer.clock import Clock
-from mlsd.core.plan import Plan
 from mlsd.prompts.case import Case
-from mlsd.rubric.model import load_rubric
-from mlsd.sessions.runner import PracticeSession
+from mlsd.sessions.pacing import Due, Pacing
+from mlsd.sessions.practice import PracticeSession
 from mlsd.tui.driver import (
     BackendNotice,
     DriverFailed,
@@ -27,6 +29,7 @@ from mlsd.tui.driver import (
     SessionReady,
     SessionScored,
 )
+from mlsd.tui.screens.base import MlsdScreen
 from mlsd.tui.screens.confirm import ConfirmScreen
 from mlsd.tui.widgets.answer_box import AnswerBox
 from mlsd.tui.widgets.chat import ChatLog, ChatMessage
@@ -39,13 +42,45 @@ SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 TICK_SECONDS = 0.25
 CLOCK_SAVE_TICKS = 40  # every 10 s
 DIAGRAM_SAVE_AFTER = 1.0  # seconds of no typing in the diagram before it is stored
-# How long the candidate must be quiet (empty answer box, no typing) after a phase's time
-# ran out before the interviewer moves them on: a share of the phase, within bounds.
-SILENCE_SHARE, SILENCE_MIN, SILENCE_MAX = 0.1, 5, 30
 
 
-class PracticeScreen(Screen):
-    BINDINGS = [
+class Mode(Enum):
+    """Where the interview stands, as the candidate sees it. The status line and what the
+    inputs accept follow from it alone."""
+
+    STARTING = "starting"
+    FAILED = "failed"        # the session could not start
+    YOUR_TURN = "your turn"
+    RETRY = "retry"          # something failed; nothing was lost and the candidate may go on
+    ANSWERING = "answering"  # the interviewer is replying
+    PAUSED = "paused"
+    CLOSING = "closing"      # no more turns: the last replies are on their way
+    SCORING = "scoring"
+
+    @property
+    def takes_answers(self) -> bool:
+        return self in (Mode.YOUR_TURN, Mode.RETRY)
+
+    @property
+    def running(self) -> bool:
+        """The session is ready and not over: the clock may end it or move it on."""
+        return self in (Mode.YOUR_TURN, Mode.RETRY, Mode.ANSWERING, Mode.PAUSED)
+
+
+NOTES = {
+    Mode.STARTING: "starting the session…",
+    Mode.FAILED: "the session could not start: {failure}",
+    Mode.YOUR_TURN: "your turn",
+    Mode.RETRY: "nothing was lost; try again, or Ctrl+Q to leave (the session stays resumable)",
+    Mode.ANSWERING: "{spinner} the interviewer is answering…",
+    Mode.PAUSED: "paused, F5 resumes",
+    Mode.CLOSING: "{spinner} the interviewer is answering…",
+    Mode.SCORING: "scoring the transcript…",
+}
+
+
+class PracticeScreen(MlsdScreen):
+    BINDINGS: ClassVar[list[BindingType]] = [
         # Priority: handled as the key arrives, before the keys typed after it are routed.
         Binding("f2,ctrl+g", "toggle_focus", "Diagram ⇄ answer", priority=True,
                 tooltip="Move between the answer box and the diagram"),
@@ -54,33 +89,29 @@ class PracticeScreen(Screen):
         Binding("ctrl+q", "leave", "Quit (resumable)", priority=True,
                 tooltip="Leave now; the session stays resumable with `mlsd practice --resume`"),
     ]
+    mode: reactive[Mode] = reactive(Mode.STARTING, init=False)
+    label: reactive[str] = reactive("", init=False)  # who interviews: "offline" or "model@host"
 
     def __init__(self, case: Case, plan: Plan, clock: Clock, make_session: Callable[[Clock], PracticeSession],
                  backend_note: str) -> None:
         super().__init__()
         self.case, self.clock = case, clock
         self.plan = plan
+        self.pacing = Pacing(self.plan)
         self.driver = SessionDriver(lambda: make_session(clock), self)
         self.backend_note = backend_note
         self.session_id: int | None = None
-        self.label = ""
-        self.busy = False          # the interviewer is speaking
-        self.closing = False       # the end has been asked for; no more turns
-        self.finished = False
-        self.paused = False
-        self.reply: ChatMessage | None = None
-        self._sent: ChatMessage | None = None  # the candidate's latest answer on screen
+        self.failure = ""
+        self.reply: ChatMessage | None = None   # the interviewer's reply as it streams in
+        self._sent: ChatMessage | None = None   # the candidate's latest answer on screen
         self._frame = 0
         self._diagram_timer: Timer | None = None
-        self._diagram_loading = False
-        self._diagram_saved = ""
-        self.spoken_phase: str | None = None  # the phase of the interviewer's latest turn
-        self._quiet_since = 0.0                # session time of the latest turn or keystroke
+        self._diagram_saved: str | None = None  # None until the stored diagram is on screen
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
         with Horizontal(id="topbar"):
-            drill = f" · {load_rubric().category(self.plan.focus).name} drill" if self.plan.focus else ""
+            drill = f" · {self.service.rubric.category(self.plan.focus).name} drill" if self.plan.focus else ""
             yield Label(self.case.title + drill, id="case-name")
             yield Countdown(self.plan, id="countdown")
         yield PhaseBar(self.plan, id="phases")
@@ -100,8 +131,9 @@ class PracticeScreen(Screen):
 
     async def on_mount(self) -> None:
         # A drill sets its own scene: the card shows what the system is, not the full brief.
-        await self.query_one(ChatLog).add_case(self.case.title, self.case.summary if self.plan.focus else self.case.prompt)
-        self._set_status("starting the session…")
+        brief = self.case.summary if self.plan.focus else self.case.prompt
+        await self.query_one(ChatLog).add_case(self.case.title, brief)
+        self._draw_status()
         self.query_one(AnswerBox).focus()
         self.set_interval(TICK_SECONDS, self.tick)
         self.tick()
@@ -109,6 +141,31 @@ class PracticeScreen(Screen):
 
     def on_unmount(self) -> None:
         self.driver.stop()
+
+    # ------------------------------------------------------------------ the mode
+    def watch_mode(self, old: Mode, new: Mode) -> None:
+        box, diagram = self.query_one(AnswerBox), self.query_one("#diagram", TextArea)
+        box.disabled = new in (Mode.PAUSED, Mode.SCORING)
+        diagram.disabled = new is Mode.PAUSED
+        diagram.read_only = new is Mode.SCORING
+        self.query_one(Countdown).paused = new is Mode.PAUSED
+        self.set_class(new is Mode.PAUSED, "-paused")
+        if old is Mode.PAUSED:
+            box.focus()
+        self._draw_status()
+
+    def watch_label(self) -> None:
+        self._draw_status()
+
+    def _draw_status(self) -> None:
+        who = f"Interviewer: {self.label or '…'}"
+        if self.backend_note and self.label == "offline":
+            who += f" ({self.backend_note})"
+        note = NOTES[self.mode]
+        if self.mode is Mode.CLOSING and self.reply is None and self._now() >= self.plan.total:
+            note = "time is up"
+        note = note.format(spinner=SPINNER[self._frame % len(SPINNER)], failure=self.failure)
+        self.query_one(StatusLine).text = f"{who} · {note}"
 
     # ------------------------------------------------------------------ the clock
     def _now(self) -> float:
@@ -120,68 +177,57 @@ class PracticeScreen(Screen):
         self.query_one(Countdown).elapsed = elapsed
         self.query_one(PhaseBar).elapsed = elapsed
         self._frame += 1
-        if self.session_id is not None and not self.paused and self._frame % CLOCK_SAVE_TICKS == 0:
+        mode = self.mode
+        if self.session_id is not None and mode is not Mode.PAUSED and self._frame % CLOCK_SAVE_TICKS == 0:
             self.driver.save_clock()  # a killed process loses at most this much of the clock
-        if self.busy:
-            self._set_status(f"{SPINNER[self._frame % len(SPINNER)]} the interviewer is answering…")
-        if self.session_id is None or self.busy or self.closing or self.paused:
+        if mode in (Mode.ANSWERING, Mode.CLOSING):
+            self._draw_status()
+        if not mode.takes_answers:
             return
-        if elapsed >= self.plan.total:
-            self._time_up()
-        elif self._silent_past_phase(elapsed):
-            self._quiet_since = elapsed  # one interjection per silence
+        due = self.pacing.due(elapsed, writing=bool(self.query_one(AnswerBox).text.strip()))
+        if due is Due.TIME_UP:
+            self._close(self.driver.time_up)
+        elif due is Due.SILENCE:
             self.driver.interject()
 
-    def _silent_past_phase(self, elapsed: float) -> bool:
-        now = self.plan.phase_at(elapsed)
-        if self.spoken_phase is None or now.index <= self.plan.phase(self.spoken_phase).index:
-            return False
-        if self.query_one(AnswerBox).text.strip():
-            return False  # they are writing: let them finish
-        wait = min(SILENCE_MAX, max(SILENCE_MIN, now.length * SILENCE_SHARE))
-        return elapsed - max(self._quiet_since, now.start) >= wait
-
-    def _time_up(self) -> None:
-        self.closing = True
+    def _close(self, ask: Callable[[str], None]) -> None:
+        """No more turns: what the candidate had typed goes with the last request."""
         box = self.query_one(AnswerBox)
         draft = box.text.strip()
         box.clear()
         self._flush_diagram()
         if draft:
-            # What the candidate had typed when time ran out is their last answer, not lost.
-            self._send(draft)
-        else:
-            self.driver.time_up()
-        self._set_status("time is up")
+            self._sent = self.query_one(ChatLog).post("candidate", self._now(), draft)
+        self.mode = Mode.CLOSING
+        ask(draft)
 
     # ------------------------------------------------------------------ from the driver
     async def on_session_ready(self, message: SessionReady) -> None:
         self.label = message.label
         chat = self.query_one(ChatLog)
-        phase = None
+        phase: PhaseId | None = None
         for turn in message.turns:
             if turn.speaker == "interviewer" and turn.move == "transition" and turn.phase != phase:
                 await self._divider(turn.phase)
-            if turn.speaker == "interviewer" and turn.phase:
-                self.spoken_phase = turn.phase
+            self.pacing.shown(turn, self._now())
             phase = turn.phase or phase
             await chat.add_message(turn.speaker, turn.elapsed, turn.text)
         if message.diagram:
-            self._diagram_loading = True
             self.query_one("#diagram", TextArea).text = message.diagram
         self._diagram_saved = message.diagram
         if message.draft:
             self.query_one(AnswerBox).text = message.draft
-        self._quiet_since = self._now()
+        self.pacing.stirred(self._now())
         self.session_id = message.session_id  # last: "ready" means everything is on screen
-        self._set_status()
+        self.mode = Mode.YOUR_TURN
         if message.turns:
             self.notify(f"Resumed session {message.session_id} at {stamp(self.clock.elapsed())}.", timeout=4)
         if not message.turns or message.turns[-1].speaker == "candidate":
             self.driver.open()
 
     async def on_reply_started(self, message: ReplyStarted) -> None:
-        self.busy = True
+        if self.mode not in (Mode.CLOSING, Mode.PAUSED):
+            self.mode = Mode.ANSWERING
         self.reply = await self.query_one(ChatLog).add_message("interviewer", self._now())
 
     async def on_reply_chunk(self, message: ReplyChunk) -> None:
@@ -189,32 +235,27 @@ class PracticeScreen(Screen):
             await self.reply.append(message.text)
 
     async def on_reply_done(self, message: ReplyDone) -> None:
-        self.busy = False
         reply, self.reply = self.reply, None
         if reply is not None and message.turn is not None and reply.text.strip() != message.turn.text:
             await reply.replace(message.turn.text)
         if reply is not None and message.turn is None and not reply.text.strip():
             await reply.remove()
         if message.turn is not None:
-            self.spoken_phase = message.turn.phase or self.spoken_phase
-            self._quiet_since = self._now()
+            self.pacing.shown(message.turn, self._now())
             if message.turn.move == "transition":
                 await self._divider(message.turn.phase)
         if message.finished:
-            self.finished = self.closing = True
-            self.query_one(AnswerBox).disabled = True
-            self.query_one("#diagram", TextArea).read_only = True
-            self._set_status("scoring the transcript…")
-        elif message.turn is not None:  # a failed reply leaves its explanation on the status line
-            self._set_status()
+            self.mode = Mode.SCORING
+        elif self.mode is Mode.ANSWERING or (self.mode is Mode.RETRY and message.turn is not None):
+            self.mode = Mode.YOUR_TURN
+        # A failed reply has already put the screen in RETRY, with its explanation.
 
     def on_backend_notice(self, message: BackendNotice) -> None:
         self.label = message.label
         self.notify(message.text, title="Interviewer", severity="warning", timeout=8)
-        self._set_status()
 
     def on_session_scored(self, message: SessionScored) -> None:
-        self.app.show_report_after_practice(message.session_id)
+        self.mlsd.show_report_after_practice(message.session_id)
 
     def on_driver_failed(self, message: DriverFailed) -> None:
         self.notify(message.error, title="Could not go on", severity="error", timeout=12)
@@ -224,12 +265,12 @@ class PracticeScreen(Screen):
                 self._sent.remove()  # it was never stored: it is not part of the interview
                 self._sent = None
         if self.session_id is None:
-            self._set_status(f"the session could not start: {message.error}")
-        else:
-            self.closing = self.closing and self.finished
-            self._set_status("nothing was lost; try again, or Ctrl+Q to leave (the session stays resumable)")
+            self.failure = message.error
+            self.mode = Mode.FAILED
+        elif self.mode is not Mode.SCORING:
+            self.mode = Mode.RETRY
 
-    async def _divider(self, phase_id: str | None) -> None:
+    async def _divider(self, phase_id: PhaseId | None) -> None:
         if phase_id:
             phase = self.plan.phase(phase_id)
             await self.query_one(ChatLog).add_divider(f"{phase.title} {stamp(phase.start)}–{stamp(phase.end)}")
@@ -238,31 +279,28 @@ class PracticeScreen(Screen):
     @on(AnswerBox.Submitted)
     def submitted(self, event: AnswerBox.Submitted) -> None:
         box = self.query_one(AnswerBox)
-        if self.session_id is None or self.closing or self.paused:
+        if not self.mode.takes_answers:
             box.give_back(event.text)
-            return
-        if self.busy:
-            box.give_back(event.text)
-            self.notify("The interviewer is still talking; your answer stays in the box.", timeout=3)
+            if self.mode is Mode.ANSWERING:
+                self.notify("The interviewer is still talking; your answer stays in the box.", timeout=3)
             return
         self._send(event.text)
 
     def _send(self, text: str) -> None:
         self._flush_diagram()
-        self.busy = True  # until the reply is done: one answer at a time
+        self.mode = Mode.ANSWERING  # until the reply is done: one answer at a time
         self._sent = self.query_one(ChatLog).post("candidate", self._now(), text)
         self.driver.answer(text)
 
     @on(TextArea.Changed, "#answer")
     def answer_changed(self) -> None:
-        self._quiet_since = self._now()
+        self.pacing.stirred(self._now())
 
     @on(TextArea.Changed, "#diagram")
     def diagram_changed(self) -> None:
-        self._quiet_since = self._now()  # drawing is not silence
-        if self._diagram_loading:
-            self._diagram_loading = False
-            return
+        self.pacing.stirred(self._now())  # drawing is not silence
+        if self._diagram_saved is None or self.query_one("#diagram", TextArea).text == self._diagram_saved:
+            return  # the stored diagram arriving, not the candidate drawing
         if self._diagram_timer is not None:
             self._diagram_timer.stop()
         self._diagram_timer = self.set_timer(DIAGRAM_SAVE_AFTER, self._flush_diagram)
@@ -272,7 +310,7 @@ class PracticeScreen(Screen):
             self._diagram_timer.stop()
             self._diagram_timer = None
         text = self.query_one("#diagram", TextArea).text
-        if text != self._diagram_saved and not self.finished:
+        if self._diagram_saved is not None and text != self._diagram_saved and self.mode is not Mode.SCORING:
             self._diagram_saved = text
             self.driver.set_diagram(text)
 
@@ -282,58 +320,39 @@ class PracticeScreen(Screen):
         self.set_focus(self.query_one(AnswerBox) if diagram.has_focus else diagram)
 
     def action_pause(self) -> None:
-        if self.finished:
-            return
-        self.paused = not self.paused
-        if self.paused:
+        if self.mode is Mode.PAUSED:
+            self.clock.resume()
+            self.mode = Mode.ANSWERING if self.reply is not None else Mode.YOUR_TURN
+        elif self.mode.running:
             self.clock.pause()
             self._flush_diagram()
             self.driver.save_clock()
-        else:
-            self.clock.resume()
-        self.query_one(Countdown).paused = self.paused
-        self.query_one(AnswerBox).disabled = self.paused
-        self.query_one("#diagram", TextArea).disabled = self.paused
-        self.set_class(self.paused, "-paused")
-        self._set_status()
-        if not self.paused:
-            self.query_one(AnswerBox).focus()
+            self.mode = Mode.PAUSED
 
     def action_end_early(self) -> None:
-        if self.closing or self.session_id is None:
+        if not self.mode.running:
             return
 
         def decided(end: bool | None) -> None:
-            if end and not self.closing:
-                self.closing = True
-                if self.paused:
-                    self.action_pause()
-                self._flush_diagram()
-                box = self.query_one(AnswerBox)
-                draft = box.text.strip()
-                box.clear()
-                if draft:
-                    self._send(draft)
-                self.driver.end_early()
+            if end and self.mode.running:
+                if self.mode is Mode.PAUSED:
+                    self.clock.resume()
+                self._close(self._end_early)
 
         self.app.push_screen(ConfirmScreen("End the interview now and score it?", yes="End and score", no="Keep going"),
                              decided)
 
+    def _end_early(self, draft: str) -> None:
+        if draft:
+            self.driver.answer(draft)
+        self.driver.end_early()
+
     def action_leave(self) -> None:
         self._flush_diagram()
-        if self.session_id is not None and not self.finished:
+        if self.session_id is not None and self.mode is not Mode.SCORING:
             self.clock.pause()
             self.driver.stop(draft=self.query_one(AnswerBox).text)
             self.app.exit(message=f"Session {self.session_id} paused at {stamp(self.clock.elapsed())}; every turn is "
                                   f"saved. Resume with: mlsd practice --resume {self.session_id}")
         else:
             self.app.exit()
-
-    # ------------------------------------------------------------------ status line
-    def _set_status(self, note: str | None = None) -> None:
-        who = f"Interviewer: {self.label or '…'}"
-        if self.backend_note and self.label == "offline":
-            who += f" ({self.backend_note})"
-        if note is None:
-            note = "paused, F5 resumes" if self.paused else "your turn" if not self.busy else ""
-        self.query_one(StatusLine).text = f"{who} · {note}" if note else who

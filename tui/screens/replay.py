@@ -2,37 +2,25 @@
 bands, the criteria covered by then, and the diagram as it stood."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import Footer, Label, Static, TextArea
 
-from mlsd.core.plan import Plan
-from mlsd.interviewer.drill import session_plan
-from mlsd.rubric.model import load_rubric
+from mlsd.core.plan import PhaseId
 from mlsd.rubric.report import MARK
-from mlsd.rubric.timeline import Covered, covered_by_turn, diagram_at
-from mlsd.core.transcript import Transcript
-from mlsd.sessions.store import SessionRow, Store
+from mlsd.rubric.timeline import diagram_at
+from mlsd.sessions.replay import ReplayData
 from mlsd.tui.db import in_thread
+from mlsd.tui.screens.base import MlsdScreen
 from mlsd.tui.widgets.chat import ChatLog
 from mlsd.tui.widgets.fmt import stamp
 
 
-@dataclass
-class ReplayData:
-    row: SessionRow
-    transcript: Transcript
-    diagrams: list[tuple[int, str]]
-    covered: list[dict[str, Covered]]
-    plan: Plan
-
-
-class ReplayScreen(Screen):
-    BINDINGS = [
+class ReplayScreen(MlsdScreen):
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("right,n,space", "step(1)", "Next turn", priority=True),
         Binding("left,p", "step(-1)", "Previous", priority=True),
         Binding("right_square_bracket", "phase(1)", "Next phase"),
@@ -49,7 +37,6 @@ class ReplayScreen(Screen):
         self.start_turn = turn
         self.data: ReplayData | None = None
         self.at = 0  # turns shown
-        self.rubric = load_rubric()
 
     def compose(self) -> ComposeResult:
         yield Label(f"Replay of session {self.session_id}: loading…", id="replay-head")
@@ -63,18 +50,8 @@ class ReplayScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        cases = self.app.catalog
-        rubric = self.rubric
-
-        def load(store: Store) -> ReplayData:
-            row = store.session(self.session_id)
-            transcript = store.transcript(row.id)
-            diagrams = store.diagrams(row.id)
-            plan = session_plan(rubric, row.minutes, row.focus)
-            covered = covered_by_turn(transcript, cases.get(row.case_id), rubric, plan, diagrams)
-            return ReplayData(row, transcript, diagrams, covered, plan)
-
-        in_thread(self, self.app.settings.db_path, load, self.show, name="replay")
+        service = self.service
+        in_thread(self, service, lambda store: service.replay(store, self.session_id), self.show, name="replay")
 
     async def show(self, data: ReplayData) -> None:
         self.data = data
@@ -83,21 +60,29 @@ class ReplayScreen(Screen):
         await self.go_to(max(0, min(total, target)))
 
     # ------------------------------------------------------------------ moving
-    def _phase(self, n: int) -> str:
-        return self.data.plan.phase_of(self.data.transcript.turns[n - 1])
+    @property
+    def loaded(self) -> ReplayData:
+        """The session on show; the actions below run only once it has loaded."""
+        if self.data is None:
+            raise RuntimeError("the replay has not loaded yet")
+        return self.data
+
+    def _phase(self, n: int) -> PhaseId:
+        return self.loaded.plan.phase_of(self.loaded.transcript.turns[n - 1])
 
     async def go_to(self, n: int) -> None:
         chat = self.query_one(ChatLog)
         if n < self.at or self.at == 0:
             await chat.remove_children()
             self.at = 0
-            row = self.data.row
-            await chat.add_case(row.case_title or row.case_id, f"Session {row.id}, {row.started[:16].replace('T', ' ')}")
+            row = self.loaded.row
+            started = row.started[:16].replace("T", " ")
+            await chat.add_case(row.case_title or row.case_id, f"Session {row.id}, {started}")
         for i in range(self.at + 1, n + 1):
             if i == 1 or self._phase(i) != self._phase(i - 1):
-                phase = self.data.plan.phase(self._phase(i))
+                phase = self.loaded.plan.phase(self._phase(i))
                 await chat.add_divider(f"{phase.title} {stamp(phase.start)}–{stamp(phase.end)}")
-            turn = self.data.transcript.turns[i - 1]
+            turn = self.loaded.transcript.turns[i - 1]
             message = await chat.add_message(turn.speaker, turn.elapsed, turn.text)
             message.add_class(f"-phase-{self._phase(i)}")
         self.at = n
@@ -111,14 +96,14 @@ class ReplayScreen(Screen):
         self._side()
 
     def _side(self) -> None:
-        data, n = self.data, self.at
+        data, n = self.loaded, self.at
         total = len(data.transcript.turns)
         turn = data.transcript.turns[n - 1] if n else None
         when = f" · {stamp(turn.elapsed)} · {data.plan.phase(self._phase(n)).title}" if turn else ""
         self.query_one("#replay-head", Label).update(
             f"Replay · {data.row.case_title or data.row.case_id} · session {data.row.id} · turn {n}/{total}{when}")
         focus = data.plan.focus  # a drill is about its own category's criteria only
-        names = {c.id: c.name for c in self.rubric.criteria if focus is None or c.category == focus}
+        names = {c.id: c.name for c in self.service.rubric.criteria if focus is None or c.category == focus}
         covered = {cid: c for cid, c in (data.covered[n - 1] if n else {}).items() if cid in names}
         lines = [f"[b]Covered by turn {n}[/b]: {len(covered)} of {len(names)}"]
         for cid, c in covered.items():
@@ -153,7 +138,7 @@ class ReplayScreen(Screen):
         await self.go_to(target)
 
     def action_report(self) -> None:
-        self.app.open_report(self.session_id)
+        self.mlsd.open_report(self.session_id)
 
     def action_back(self) -> None:
         self.app.pop_screen()

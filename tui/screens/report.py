@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.css.query import NoMatches
-from textual.screen import Screen
+from mlsd.tui.screens.base import MlsdScreen
 from textual.widgets import (
     DataTable,
     Digits,
@@ -20,10 +20,10 @@ from textual.widgets import (
     TabPane,
 )
 
-from mlsd.rubric.model import load_rubric
+from mlsd.rubric.model import Rubric
 from mlsd.rubric.report import MARK, render_report, signed
 from mlsd.rubric.timing import Timing
-from mlsd.sessions.reporting import SessionReport, session_report
+from mlsd.sessions.reporting import SessionReport
 from mlsd.tui.db import in_thread
 from mlsd.tui.widgets.fmt import clip, stamp
 from mlsd.tui.widgets.score_bars import ScoreBars
@@ -33,7 +33,7 @@ HOW = {True: "after probe", False: "unprompted"}
 EXPORTS = {"md": "Markdown", "html": "HTML", "json": "JSON"}
 
 
-class ReportScreen(Screen):
+class ReportScreen(MlsdScreen):
     BINDINGS = [
         Binding("enter", "jump", "Go to turn", tooltip="Replay the session at the turn of the selected criterion"),
         Binding("t", "switch_tab", "Next tab", tooltip="Criteria, common mistakes, time use"),
@@ -48,7 +48,10 @@ class ReportScreen(Screen):
         super().__init__()
         self.session_id = session_id
         self.result: SessionReport | None = None
-        self.rubric = load_rubric()
+
+    @property
+    def rubric(self) -> Rubric:
+        return self.service.rubric
 
     def compose(self) -> ComposeResult:
         yield Label(f"Session {self.session_id}: scoring…", id="report-head")
@@ -83,9 +86,8 @@ class ReportScreen(Screen):
         table.add_column("Quote", key="quote", width=quote_width)
 
     def on_mount(self) -> None:
-        cases = self.app.catalog
-        in_thread(self, self.app.settings.db_path, lambda store: session_report(store, self.session_id, cases.get),
-                  self.show, name="report")
+        service = self.service
+        in_thread(self, service, lambda store: service.report(store, self.session_id), self.show, name="report")
 
     def show(self, result: SessionReport) -> None:
         if not self.query(DataTable):  # its tab pane mounts a moment after the screen
@@ -190,7 +192,7 @@ class ReportScreen(Screen):
         if c is None or c.turn is None:
             self.notify("This criterion has no turn to go to.", timeout=3)
             return
-        self.app.open_replay(self.session_id, turn=c.turn)
+        self.mlsd.open_replay(self.session_id, turn=c.turn)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self.action_jump()
@@ -203,7 +205,7 @@ class ReportScreen(Screen):
             self.query_one(DataTable).focus()
 
     def action_replay(self) -> None:
-        self.app.open_replay(self.session_id)
+        self.mlsd.open_replay(self.session_id)
 
     def action_back(self) -> None:
         self.app.pop_screen()
@@ -212,7 +214,7 @@ class ReportScreen(Screen):
         if self.result is None:
             return
         result = self.result
-        path = Path(self.app.settings.export_dir) / f"mlsd-session-{self.session_id}.{fmt}"
+        path = Path(self.service.settings.export_dir) / f"mlsd-session-{self.session_id}.{fmt}"
 
         def write() -> None:
             try:

@@ -3,6 +3,7 @@ interviewer's reply grows chunk by chunk while it streams."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from rich.markdown import Markdown as RichMarkdown
 from textual.containers import Vertical, VerticalScroll
@@ -20,9 +21,9 @@ def as_markdown(speaker: str, text: str) -> str:
 
 
 class ChatMessage(Vertical):
-    def __init__(self, speaker: str, elapsed: float, text: str = "", phase: str | None = None) -> None:
+    def __init__(self, speaker: str, elapsed: float, text: str = "") -> None:
         super().__init__(classes=f"message -{speaker}")
-        self.speaker, self.elapsed, self.text, self.phase = speaker, elapsed, text, phase
+        self.speaker, self.elapsed, self.text = speaker, elapsed, text
 
     def compose(self):
         yield Label(f"{SPEAKER[self.speaker]} · {stamp(self.elapsed)}", classes="message-head")
@@ -48,7 +49,7 @@ class ChatLog(VerticalScroll):
 
     can_focus = True
 
-    def __init__(self, *, live: bool = True, **kwargs) -> None:
+    def __init__(self, *, live: bool = True, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.live = live  # a replay places its view itself, turn by turn
 

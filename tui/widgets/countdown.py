@@ -1,6 +1,8 @@
 """The session clock as mm:ss left, warning in the last minute of a phase or of the session."""
 from __future__ import annotations
 
+from typing import Any
+
 from textual.reactive import reactive
 from textual.widgets import Static
 
@@ -14,7 +16,7 @@ class Countdown(Static):
     elapsed: reactive[float] = reactive(0.0)
     paused: reactive[bool] = reactive(False, layout=True)
 
-    def __init__(self, plan: Plan, **kwargs) -> None:
+    def __init__(self, plan: Plan, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.plan = plan
 

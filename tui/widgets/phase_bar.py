@@ -2,6 +2,8 @@
 one highlighted, past ones dimmed, and under it the current phase's time window."""
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
 from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
@@ -10,13 +12,12 @@ from mlsd.core.plan import Plan
 from mlsd.tui.widgets.fmt import stamp
 
 
-
 class PhaseBar(Widget):
-    COMPONENT_CLASSES = {"phase-bar--past", "phase-bar--current", "phase-bar--current-done", "phase-bar--future",
-                         "phase-bar--window"}
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"phase-bar--past", "phase-bar--current", "phase-bar--current-done",
+                                             "phase-bar--future", "phase-bar--window"}
     elapsed: reactive[float] = reactive(0.0)
 
-    def __init__(self, plan: Plan, **kwargs) -> None:
+    def __init__(self, plan: Plan, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.plan = plan
 
@@ -30,7 +31,7 @@ class PhaseBar(Widget):
         width = max(len(self.plan.phases) * 3, self.size.width)
         current = self.plan.phase_at(self.elapsed)
         bar = Text(no_wrap=True, overflow="crop")
-        for phase, w in zip(self.plan.phases, self.widths(width)):
+        for phase, w in zip(self.plan.phases, self.widths(width), strict=True):
             label = phase.short if len(phase.short) <= w - 2 else phase.short[: max(1, w - 2)]
             cell = f" {label}".ljust(w)[:w]
             if phase.index < current.index:
@@ -43,5 +44,6 @@ class PhaseBar(Widget):
                 bar.append(cell[filled:], style=now)
             else:
                 bar.append(cell, style=self.get_component_rich_style("phase-bar--future"))
-        window = f"{current.title} {stamp(current.start)}–{stamp(current.end)} · {stamp(current.end - self.elapsed)} left in phase"
+        window = (f"{current.title} {stamp(current.start)}–{stamp(current.end)} · "
+                  f"{stamp(current.end - self.elapsed)} left in phase")
         return bar + Text("\n") + Text(window, style=self.get_component_rich_style("phase-bar--window"), no_wrap=True)

@@ -1,6 +1,8 @@
 """The six weighted categories as horizontal bars, one line each."""
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
 from rich.text import Text
 from textual.widget import Widget
 
@@ -9,9 +11,9 @@ from mlsd.rubric.score import ScoreReport
 
 
 class ScoreBars(Widget):
-    COMPONENT_CLASSES = {"score-bars--filled", "score-bars--empty", "score-bars--name"}
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"score-bars--filled", "score-bars--empty", "score-bars--name"}
 
-    def __init__(self, report: ScoreReport, rubric: Rubric, **kwargs) -> None:
+    def __init__(self, report: ScoreReport, rubric: Rubric, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.report, self.rubric = report, rubric
 

@@ -1,9 +1,13 @@
 """One practice session from start to score: each candidate turn is committed to the store
-before the interviewer's reply is produced, and each reply is committed when it is complete."""
+before the interviewer's reply is produced, and each reply is committed when it is complete.
+Every front end drives a session through these methods and nothing else."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from typing import Any
 
+from mlsd.core.plan import Plan
+from mlsd.core.transcript import Transcript, Turn
 from mlsd.interviewer.clock import Clock
 from mlsd.interviewer.context import Interviewer, TurnContext
 from mlsd.interviewer.drill import policy_for, session_plan
@@ -12,9 +16,8 @@ from mlsd.prompts.case import Case
 from mlsd.rubric.model import Rubric, load_rubric
 from mlsd.rubric.score import ScoreReport
 from mlsd.rubric.tracker import EvidenceTracker, TurnEvidence
-from mlsd.core.transcript import Transcript, Turn
 from mlsd.sessions.scoring import offline_score
-from mlsd.sessions.store import SessionRow, Store, now_iso
+from mlsd.sessions.store import SessionRow, SessionStatus, Store, now_iso
 
 
 class PracticeSession:
@@ -40,7 +43,8 @@ class PracticeSession:
         return cls(store, row, case, clock, interviewer)
 
     @classmethod
-    def resume(cls, store: Store, row: SessionRow, case: Case, clock: Clock, interviewer: Interviewer) -> PracticeSession:
+    def resume(cls, store: Store, row: SessionRow, case: Case, clock: Clock,
+               interviewer: Interviewer) -> PracticeSession:
         """Rebuild the tracker and the policy from the stored turns."""
         session = cls(store, row, case, clock, interviewer)
         for turn in store.turns(row.id):
@@ -78,7 +82,7 @@ class PracticeSession:
         continues from here."""
         if self.finished:
             return
-        fields: dict = {"elapsed": min(self.elapsed, self.plan.total)}
+        fields: dict[str, Any] = {"elapsed": min(self.elapsed, self.plan.total)}
         if draft is not None:
             fields["draft"] = draft
         self.store.update_session(self.id, **fields)
@@ -128,10 +132,23 @@ class PracticeSession:
         async for chunk in self._speak(Move(kind="end_early", phase=self.policy.phase, elapsed=self.elapsed)):
             yield chunk
 
-    async def time_up(self) -> AsyncIterator[str]:
-        """The clock ran out while the candidate was still typing."""
-        async for chunk in self._speak(Move(kind="close", phase=self.plan.phases[-1].id, elapsed=self.plan.total)):
+    @property
+    def time_is_up(self) -> bool:
+        return self.elapsed >= self.plan.total
+
+    async def time_up(self, draft: str = "") -> AsyncIterator[str]:
+        """The clock ran out: what the candidate had typed is their last answer, not lost, and
+        the interviewer closes the session."""
+        close = self.answer(draft) if draft.strip() else \
+            self._speak(Move(kind="close", phase=self.plan.phases[-1].id, elapsed=self.plan.total))
+        async for chunk in close:
             yield chunk
+
+    def take_notices(self) -> list[str]:
+        """What the interviewer has to say about itself since last asked (it changed hands)."""
+        notices = self.interviewer.notices
+        taken, notices[:] = list(notices), []
+        return taken
 
     async def _speak(self, move: Move) -> AsyncIterator[str]:
         ctx = TurnContext(case=self.case, plan=self.plan, move=move, turn_no=len(self.turns) + 1,
@@ -146,7 +163,7 @@ class PracticeSession:
         if move.kind in ("close", "end_early"):
             self._finish("completed" if move.kind == "close" else "ended_early")
 
-    def _finish(self, status: str) -> None:
+    def _finish(self, status: SessionStatus) -> None:
         self.finished = True
         self.store.update_session(self.id, status=status, ended=now_iso(), elapsed=self.elapsed)
         self.score = offline_score(self.transcript(), self.case, self.plan, self.rubric)

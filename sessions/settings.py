@@ -1,0 +1,175 @@
+"""Settings, through pydantic-settings: flags first, then the environment (OPENAI_API_KEY,
+OPENAI_BASE_URL, MLSD_MODEL), then the TOML config file, then defaults. Where the files
+live follows MLSD_HOME, else the user's data and config dirs. The API key is held here
+only; nothing writes it anywhere."""
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+import platformdirs
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic.fields import FieldInfo
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from mlsd.interviewer.context_budget import DEFAULT_BUDGET
+from mlsd.llm.endpoint import DEFAULT_MODEL, Endpoint
+
+# Environment variable -> setting. Only these: a stray MODEL or MINUTES means nothing to us.
+ENVIRONMENT = {"OPENAI_API_KEY": "api_key", "OPENAI_BASE_URL": "base_url", "MLSD_MODEL": "model"}
+CONFIG_KEYS = frozenset({"minutes", "backend", "model", "base_url", "api_key", "theme", "export_dir", "timeout",
+                         "context_budget"})
+FLAGS = frozenset({"minutes", "backend", "model"})
+
+
+class SettingsError(Exception):
+    """A setting the user can fix: the message names the setting (or the config file)."""
+
+
+def home() -> Path | None:
+    value = os.environ.get("MLSD_HOME")
+    return Path(value) if value else None
+
+
+def data_dir() -> Path:
+    return home() or Path(platformdirs.user_data_dir("mlsd"))
+
+
+def config_file() -> Path:
+    root = home()
+    return root / "config.toml" if root else Path(platformdirs.user_config_dir("mlsd")) / "config.toml"
+
+
+class _Environment(PydanticBaseSettingsSource):
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        return None, field_name, False  # __call__ reads the few variables we know
+
+    def __call__(self) -> dict[str, Any]:
+        return {key: os.environ[name] for name, key in ENVIRONMENT.items() if os.environ.get(name)}
+
+
+class _ConfigFile(PydanticBaseSettingsSource):
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        return None, field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        path = config_file()
+        if not path.is_file():
+            return {}
+        try:
+            raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise SettingsError(f"{path}: invalid TOML: {exc}") from None
+        return {k: v for k, v in raw.items() if k in CONFIG_KEYS}
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(extra="ignore")
+
+    data_dir: Path = Field(default_factory=data_dir)
+    config_file: Path = Field(default_factory=config_file)
+    backend: Literal["offline", "openai"] | None = None  # as asked for; resolved below
+    backend_reason: str = ""
+    model: str | None = None
+    base_url: str | None = None
+    api_key: SecretStr | None = None
+    minutes: float = 45
+    export_dir: Path = Path(".")
+    theme: str | None = None
+    timeout: float = 30.0
+    context_budget: int = DEFAULT_BUDGET
+
+    @classmethod
+    def settings_customise_sources(cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource,
+                                   env_settings: PydanticBaseSettingsSource,
+                                   dotenv_settings: PydanticBaseSettingsSource,
+                                   file_secret_settings: PydanticBaseSettingsSource,
+                                   ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return init_settings, _Environment(settings_cls), _ConfigFile(settings_cls)
+
+    @field_validator("minutes", mode="before")
+    @classmethod
+    def _minutes(cls, value: Any) -> float:
+        try:
+            minutes = float(value)
+        except (TypeError, ValueError):
+            raise ValueError(f"{value!r} is not a number") from None
+        if not 1 <= minutes <= 240:
+            raise ValueError(f"{minutes:g} is outside 1..240")
+        return minutes
+
+    @field_validator("backend", mode="before")
+    @classmethod
+    def _backend(cls, value: Any) -> Any:
+        if value not in (None, "offline", "openai"):
+            raise ValueError(f"{value!r} is not one of offline, openai")
+        return value
+
+    @field_validator("timeout", "context_budget", mode="before")
+    @classmethod
+    def _positive(cls, value: Any) -> Any:
+        if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+            raise ValueError(f"{value!r} is not a positive number")
+        return value
+
+    @field_validator("export_dir", mode="after")
+    @classmethod
+    def _expand(cls, value: Path) -> Path:
+        return value.expanduser()
+
+    @model_validator(mode="after")
+    def _resolve_backend(self) -> Settings:
+        """Offline unless asked for, or unless a key or a base URL says an LLM is there."""
+        if self.backend == "offline":
+            self.backend_reason = "chosen"
+        elif self.backend == "openai" or self.api_key or self.base_url:
+            self.backend, self.backend_reason = "openai", ""
+            if not self.api_key and not self.base_url:
+                raise ValueError("backend: openai needs OPENAI_API_KEY, or OPENAI_BASE_URL for a local server")
+            if not self.model and self.base_url:
+                raise ValueError(f"model: a base URL ({self.base_url}) needs a model name: --model or MLSD_MODEL")
+            self.model = self.model or DEFAULT_MODEL
+        else:
+            self.backend, self.backend_reason = "offline", "no API key or base URL set"
+        return self
+
+    def endpoint(self) -> Endpoint | None:
+        """The LLM endpoint, when the backend is openai."""
+        if self.backend != "openai":
+            return None
+        return Endpoint(model=self.model or DEFAULT_MODEL, base_url=self.base_url, api_key=self.api_key,
+                        timeout=self.timeout)
+
+    @property
+    def interviewer_label(self) -> str:
+        """Who interviews, as the home screen and the plain dialogue say it."""
+        endpoint = self.endpoint()
+        return f"{self.backend} ({self.backend_reason})" if endpoint is None else endpoint.label
+
+    @property
+    def db_path(self) -> Path:
+        return self.data_dir / "mlsd.db"
+
+    @property
+    def cases_dir(self) -> Path:
+        return self.data_dir / "cases"
+
+
+def load_settings(flags: Mapping[str, object] | None = None) -> Settings:
+    """Settings from `flags` (None meaning not given), the environment and the config file."""
+    given = {k: v for k, v in (flags or {}).items() if v is not None and k in FLAGS}
+    try:
+        return Settings(**given)  # type: ignore[arg-type]  # flags are checked by the validators
+    except ValidationError as exc:
+        raise SettingsError(_one_line(exc)) from None
+
+
+def _one_line(exc: ValidationError) -> str:
+    err = exc.errors()[0]
+    cause = err.get("ctx", {}).get("error")
+    msg = str(cause) if cause is not None else err["msg"]
+    where = ".".join(str(p) for p in err["loc"])
+    return f"{where}: {msg}" if where else msg
