@@ -64,7 +64,8 @@ class FakeLLM:
                 llm.requests.append(body)
                 llm.headers.append(dict(self.headers))
                 if llm.key and self.headers.get("Authorization") != f"Bearer {llm.key}":
-                    return self._json(401, {"error": {"message": "Incorrect API key provided", "type": "invalid_request_error"}})
+                    return self._json(401, {"error": {"message": "Incorrect API key provided",
+                                                      "type": "invalid_request_error"}})
                 if body.get("model") not in llm.models:
                     return self._json(404, {"error": {"message": f"model {body.get('model')} not found"}})
                 if llm.fail_next:
@@ -72,7 +73,8 @@ class FakeLLM:
                     return self._json(status, {"error": {"message": f"scripted {status}"}})
                 text = llm.reply_for(body)
                 if not body.get("stream"):
-                    return self._json(200, {"id": "c1", "object": "chat.completion", "created": 0, "model": body["model"],
+                    return self._json(200, {"id": "c1", "object": "chat.completion", "created": 0,
+                                            "model": body["model"],
                                             "choices": [{"index": 0, "finish_reason": "stop",
                                                          "message": {"role": "assistant", "content": text}}]})
                 self.send_response(200)
@@ -82,7 +84,8 @@ class FakeLLM:
                 self.end_headers()
                 time.sleep(llm.first_token_delay)
                 words = text.split(" ")
-                pieces = [" ".join(words[i:i + llm.words_per_chunk]) + " " for i in range(0, len(words), llm.words_per_chunk)]
+                step = llm.words_per_chunk
+                pieces = [" ".join(words[i:i + step]) + " " for i in range(0, len(words), step)]
                 for n, piece in enumerate(pieces):
                     if n:
                         time.sleep(llm.chunk_delay)

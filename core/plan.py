@@ -24,7 +24,8 @@ REFERENCE: tuple[tuple[PhaseId, str, str, int, int], ...] = (
     ("tradeoffs", "Tradeoffs", "Tradeoffs", 38, 45),
 )
 REFERENCE_MINUTES = 45
-SHORT: dict[PhaseId, str] = {phase_id: short for phase_id, _, short, _, _ in REFERENCE}
+SHORT: dict[str, str] = {  # looked up by phase ids read from files, too
+    phase_id: short for phase_id, _, short, _, _ in REFERENCE}
 # The interview opens with questions and closes on tradeoffs; a drill may have neither.
 OPENING: PhaseId = REFERENCE[0][0]
 CLOSING: PhaseId = REFERENCE[-1][0]

@@ -4,8 +4,8 @@ its policy opens with the scene in two sentences and then spends the time on tha
 category's criteria, probing each one the candidate has not covered."""
 from __future__ import annotations
 
+from mlsd.core.plan import REFERENCE_MINUTES, Phase, PhaseId, Plan
 from mlsd.interviewer.move import Move
-from mlsd.core.plan import REFERENCE_MINUTES, Phase, Plan
 from mlsd.interviewer.policy import Policy
 from mlsd.prompts.case import Case
 from mlsd.rubric.model import Criterion, Rubric
@@ -46,7 +46,7 @@ class DrillPolicy(Policy):
     def opening(self) -> Move:
         return Move(kind="drill_open", phase=self.plan.phases[0].id, elapsed=0, question=self.drill.opening)
 
-    def _gaps(self, tracker: EvidenceTracker, phase: str) -> list[Criterion]:
+    def _gaps(self, tracker: EvidenceTracker, phase: PhaseId) -> list[Criterion]:
         return [c for c in tracker.missed(phase) if c.category == self.focus]
 
     def _may_probe(self, now: Phase, progress: float, thin: bool) -> bool:

@@ -118,7 +118,7 @@ class Policy:
                 return self._probe(missed, now.id, elapsed)
         return Move(kind="follow_up", phase=now.id, elapsed=elapsed, question=self._follow_up(now))
 
-    def _gaps(self, tracker: EvidenceTracker, phase: str) -> list[Criterion]:
+    def _gaps(self, tracker: EvidenceTracker, phase: PhaseId) -> list[Criterion]:
         """What the policy may probe in `phase`: the criteria with no evidence yet."""
         return tracker.missed(phase)
 

@@ -7,8 +7,9 @@ from typing import Literal
 
 from pydantic import BaseModel
 
+from mlsd.core.status import Status
 from mlsd.rubric.model import Rubric
-from mlsd.rubric.score import CriterionScore, ScoreReport, Status, level_estimate
+from mlsd.rubric.score import CriterionScore, ScoreReport, level_estimate
 from mlsd.rubric.timing import Timing
 
 LEVELS = ("junior", "mid", "senior", "staff")

@@ -25,7 +25,8 @@ _UNITS: list[tuple[str, re.Pattern[str]]] = [
     ("count", _COUNT),
     ("time", re.compile(r"(?:s|sec|secs|seconds?|mins?|minutes?|hours?|h|days?|weeks?)\b")),
 ]
-_PER_TIME = re.compile(r"^\s*(?:/\s?s\b|/\s?sec|per (?:second|sec|day|minute|hour)|a (?:second|day|minute|hour)|each second|daily)")
+_PER_TIME = re.compile(
+    r"^\s*(?:/\s?s\b|/\s?sec|per (?:second|sec|day|minute|hour)|a (?:second|day|minute|hour)|each second|daily)")
 _OPERATOR = re.compile(
     r"(?:\s[x×*/]\s|=|≈|~|\bdivided by\b|\btimes\b|\bmeans\b|\bthat.s\b|\bwhich is\b|\bgives?\b|→|->|"
     r"\bper\b|\beach\b|\bso (?:about|roughly|around|we need)\b|\bso\b.{0,20}\d)",

@@ -78,7 +78,7 @@ def time_use(transcript: Transcript, plan: Plan, rubric: Rubric,
     candidate_s = 0
     first_question: int | None = None
     first_seen: dict[str, tuple[int, bool]] = {}
-    for turn, (start, end) in zip(turns, _spans(turns)):
+    for turn, (start, end) in zip(turns, _spans(turns), strict=True):
         evidence = tracker.add(turn)
         said[turn.speaker] += len(words(turn.text))
         if turn.speaker == "interviewer":
@@ -136,8 +136,8 @@ def _spans(turns: list[Turn]) -> list[tuple[int, int]]:
     they are sent (the candidate was reading and typing), from it to the next otherwise."""
     stamps = [t.elapsed for t in turns]
     if stamped_at_send(turns):
-        return list(zip([0] + stamps[:-1], stamps))
-    return list(zip(stamps, stamps[1:] + stamps[-1:]))
+        return list(zip([0, *stamps[:-1]], stamps, strict=True))
+    return list(zip(stamps, [*stamps[1:], *stamps[-1:]], strict=True))
 
 
 def _split(start: int, end: int, weights: dict[str, int]) -> list[Segment]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Any
 
-from mlsd.core.plan import Plan
 from mlsd.core.transcript import Transcript, Turn
 from mlsd.interviewer.clock import Clock
 from mlsd.interviewer.context import Interviewer, TurnContext

@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from mlsd.interviewer.drill import session_plan
 from mlsd.core.plan import Plan
+from mlsd.interviewer.drill import session_plan
 from mlsd.prompts.case import Case
 from mlsd.rubric.compare import Attempt, Comparison, compare
 from mlsd.rubric.mistakes import find_mistakes

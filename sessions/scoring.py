@@ -2,13 +2,13 @@
 drill on its category only. The runner, the reports and `mlsd score` all score through here."""
 from __future__ import annotations
 
-from mlsd.interviewer.drill import session_plan
 from mlsd.core.plan import Plan
+from mlsd.core.transcript import Transcript
+from mlsd.interviewer.drill import session_plan
 from mlsd.prompts.case import Case
 from mlsd.rubric.model import Rubric
 from mlsd.rubric.offline_scorer import score_transcript
 from mlsd.rubric.score import ScoreReport, focused
-from mlsd.core.transcript import Transcript
 from mlsd.sessions.transcript_text import TranscriptError
 
 

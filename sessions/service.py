@@ -19,9 +19,9 @@ from mlsd.llm.endpoint import Endpoint
 from mlsd.llm.providers import connect
 from mlsd.prompts.case import Case
 from mlsd.prompts.loader import CaseCatalog, load_cases
+from mlsd.rubric.compare import Comparison
 from mlsd.rubric.llm_judge import judge
 from mlsd.rubric.model import Rubric, load_rubric
-from mlsd.rubric.compare import Comparison
 from mlsd.rubric.score import Scorer, ScoreReport
 from mlsd.sessions import importing
 from mlsd.sessions.history import SessionSummary, summaries

@@ -2,8 +2,6 @@
 the home screen, comparing two attempts from history, and time use on the report."""
 from __future__ import annotations
 
-from app_helpers import db, make_app, practice_ready, seed, stored_session, until
-
 from mlsd.rubric.model import load_rubric
 from mlsd.rubric.offline_scorer import score_transcript
 from mlsd.rubric.score import focused
@@ -15,6 +13,8 @@ from mlsd.tui.screens.report import ReportScreen
 from mlsd.tui.widgets.phase_bar import PhaseBar
 from mlsd.tui.widgets.timeline import Timeline
 from mlsd.tui.widgets.trend import Trend
+
+from app_helpers import db, make_app, practice_ready, seed, stored_session, until
 
 
 def loaded(home):

@@ -37,7 +37,8 @@ def test_malformed_case_file_is_one_line_naming_file_and_field_and_others_still_
 def test_user_case_file_is_listed_and_usable(isolated_home):
     (isolated_home / "cases").mkdir(parents=True)
     (isolated_home / "cases" / "search.toml").write_text(
-        'id = "search-ranking"\ntitle = "Search ranking"\nsummary = "Rank results."\nprompt = "Design search ranking."\n'
+        'id = "search-ranking"\ntitle = "Search ranking"\nsummary = "Rank results."\n'
+        'prompt = "Design search ranking."\n'
         '[[facts]]\nid = "scale"\nkind = "scale"\nabout = "traffic"\nanswer = "1,000 queries per second."\n')
     assert "search-ranking" in mlsd("cases").stdout
     run = mlsd("practice", "--case", "search-ranking", "--minutes", "5", stdin="How many queries per second?\n/end\n")

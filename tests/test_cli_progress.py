@@ -117,8 +117,10 @@ def test_history_json_lists_sessions_with_levels_and_the_progress_behind_the_sug
 
 def test_a_transcript_with_a_focus_header_imports_as_a_drill(tmp_path, cli):
     drill = tmp_path / "drill.txt"
-    drill.write_text("case: delivery-time\nminutes: 10\nfocus: monitoring\n\n[00:00] Interviewer: What would you monitor?\n"
-                     "[01:00] Candidate: I'd track the prediction distribution daily with PSI as traffic patterns drift.\n")
+    drill.write_text("case: delivery-time\nminutes: 10\nfocus: monitoring\n\n"
+                     "[00:00] Interviewer: What would you monitor?\n"
+                     "[01:00] Candidate: I'd track the prediction distribution daily with PSI "
+                     "as traffic patterns drift.\n")
     assert cli("import", drill).returncode == 0
     doc = json.loads(cli("report", "1", "--format", "json").stdout)
     assert list(doc["categories"]) == ["monitoring"]

@@ -1,7 +1,6 @@
 """Two attempts compared: per category and criterion, time use and level."""
 from typing import Literal
 
-from conftest import transcript
 from pydantic import BaseModel
 
 from mlsd.core.plan import Plan
@@ -9,6 +8,8 @@ from mlsd.rubric.compare import Attempt, compare
 from mlsd.rubric.offline_scorer import score_transcript
 from mlsd.rubric.score import ScoreReport, focused
 from mlsd.rubric.timing import time_use
+
+from conftest import transcript
 
 PLAN = Plan.scaled(45)
 
@@ -37,7 +38,8 @@ def test_criteria_met_for_the_first_time_or_lost_are_listed(cases, rubric):
     assert forward.criteria["cold_start"].b_prompted  # the strong candidate raised it only after the probe
     backward = compare(strong, weak, rubric)
     assert set(backward.lost) == set(forward.newly_met)
-    assert compare(weak, weak, rubric).newly_met == [] and {x.change for x in compare(weak, weak, rubric).criteria.values()} <= {"same", "n/a"}
+    same = compare(weak, weak, rubric)
+    assert same.newly_met == [] and {x.change for x in same.criteria.values()} <= {"same", "n/a"}
 
 
 def test_a_criterion_that_goes_from_missed_to_partly_met_is_better_not_newly_met(cases, rubric):

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import threading
 import time
+from itertools import pairwise
 from pathlib import Path
 
 from mlsd.sessions.store import Store
@@ -103,7 +104,7 @@ def test_killed_sessions_resume_with_every_answered_turn(tmp_path):
     # Each answer sent just before a kill was either read and kept, or never read at all.
     assert all(said.count(a) <= 1 for a in in_flight)
     # No candidate turn is left without a reply: resume answered the ones cut off.
-    for before, after in zip(turns, turns[1:]):
+    for before, after in pairwise(turns):
         assert not (before.speaker == "candidate" and after.speaker == "candidate")
     assert turns[-1].move == "end_early" and store.session(1).status == "ended_early"
     assert [t.elapsed for t in turns] == sorted(t.elapsed for t in turns)

@@ -11,11 +11,11 @@ from test_session import run
 
 from mlsd.interviewer.clock import FakeClock
 from mlsd.interviewer.drill import DrillPolicy, drill_categories, policy_for, session_plan
-from mlsd.interviewer.offline import OfflineInterviewer
 from mlsd.interviewer.llm_interviewer import LLMInterviewer
+from mlsd.interviewer.offline import OfflineInterviewer
+from mlsd.interviewer.policy import Policy
 from mlsd.llm.endpoint import Endpoint
 from mlsd.llm.openai_client import OpenAIChatClient
-from mlsd.interviewer.policy import Policy
 from mlsd.sessions.practice import PracticeSession
 from mlsd.sessions.store import Store
 
@@ -45,8 +45,10 @@ def test_a_drill_plan_keeps_only_the_phases_of_its_category_over_its_minutes(rub
     monitoring = session_plan(rubric, 10, "monitoring")
     assert [(p.id, p.start, p.end) for p in monitoring.phases] == [("scale_monitoring", 0, 600)]
     system = session_plan(rubric, 10, "system_design")
-    assert [(p.id, p.start, p.end) for p in system.phases] == [("model_serving", 0, 333), ("scale_monitoring", 333, 600)]
-    assert session_plan(rubric, 45).phases == session_plan(rubric, 45, None).phases and session_plan(rubric, 45).focus is None
+    assert [(p.id, p.start, p.end) for p in system.phases] == [("model_serving", 0, 333),
+                                                               ("scale_monitoring", 333, 600)]
+    full = session_plan(rubric, 45)
+    assert full.phases == session_plan(rubric, 45, None).phases and full.focus is None
 
 
 def test_communication_is_judged_over_a_whole_interview_and_cannot_be_drilled(rubric):
@@ -96,7 +98,8 @@ def test_a_resumed_drill_keeps_its_plan_and_policy(tmp_path, cases):
     s, clock, store = drill(tmp_path, cases, focus="data_features")
     asyncio.run(_first_answer(s, clock))
     row = store.session(s.id)
-    resumed = PracticeSession.resume(store, row, cases.get("delivery-time"), FakeClock(row.elapsed), OfflineInterviewer())
+    resumed = PracticeSession.resume(store, row, cases.get("delivery-time"), FakeClock(row.elapsed),
+                                     OfflineInterviewer())
     assert resumed.plan == s.plan and isinstance(resumed.policy, DrillPolicy)
 
 

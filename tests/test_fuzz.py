@@ -11,10 +11,10 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from mlsd.core.transcript import Transcript, Turn
 from mlsd.prompts.loader import CaseFileError, load_case, load_cases
 from mlsd.rubric.model import load_rubric
 from mlsd.rubric.offline_scorer import score_transcript
-from mlsd.core.transcript import Transcript, Turn
 from mlsd.sessions.store import SessionRow
 from mlsd.sessions.transcript_json import from_json, to_json
 from mlsd.sessions.transcript_text import TranscriptError, format_text, parse_text
@@ -79,7 +79,8 @@ def case_files(draw) -> str:
         return draw(st.text(max_size=500))
     if kind == "lines":
         keys = st.sampled_from(["id", "title", "summary", "prompt", "task", "not_applicable", "facts", "x"])
-        values = st.sampled_from(['"a"', '""', "3", "[]", '["cold_start"]', '["nope"]', "{}", "true", '"""\nmulti\n"""'])
+        values = st.sampled_from(['"a"', '""', "3", "[]", '["cold_start"]', '["nope"]', "{}", "true",
+                                  '"""\nmulti\n"""'])
         return "\n".join(f"{draw(keys)} = {draw(values)}" for _ in range(draw(st.integers(0, 12))))
     lines = VALID_CASE.splitlines()
     for _ in range(draw(st.integers(1, 6))):

@@ -9,7 +9,7 @@ CATS = ("framing", "data_features", "model", "system_design", "monitoring", "com
 def summary(sid, scores=None, focus=None, status="completed", answers=5, level=None):
     row = SessionRow(id=sid, case_id="delivery-time", backend="offline", minutes=10 if focus else 45,
                      started=f"2026-11-{sid:02d}T10:00:00+00:00", status=status, focus=focus)
-    cats = dict(zip(CATS, scores)) if scores else {}
+    cats = dict(zip(CATS, scores, strict=True)) if scores else {}
     return SessionSummary(row=row, overall=sum(scores) / len(scores) if scores else None, categories=cats,
                           answers=answers, level=level)
 
@@ -46,7 +46,8 @@ def test_no_scored_interview_means_no_suggestion(rubric):
 
 
 def test_a_history_entry_says_its_kind_level_and_whether_it_counts():
-    drill, junk, full = summary(1, [50] * 6, focus="model"), summary(2, [0] * 6, answers=0), summary(3, [70] * 6, level="mid")
+    drill, junk = summary(1, [50] * 6, focus="model"), summary(2, [0] * 6, answers=0)
+    full = summary(3, [70] * 6, level="mid")
     assert HistoryEntry.of(drill).kind == "drill" and not HistoryEntry.of(drill).counts_for_progress
     assert not HistoryEntry.of(junk).counts_for_progress
     entry = HistoryEntry.of(full)

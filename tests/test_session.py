@@ -5,11 +5,11 @@ import json
 
 import pytest
 
+from mlsd.core.plan import Plan
 from mlsd.interviewer.clock import FakeClock
 from mlsd.interviewer.context import TurnContext
 from mlsd.interviewer.move import Move
 from mlsd.interviewer.offline import OfflineInterviewer
-from mlsd.core.plan import Plan
 from mlsd.rubric.model import load_rubric
 from mlsd.rubric.tracker import EvidenceTracker
 from mlsd.sessions.practice import PracticeSession

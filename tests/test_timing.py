@@ -1,13 +1,14 @@
 """Time use: each phase's planned and actual time from what was talked about, the first
 question, pace and share of talk, when must-have topics first came up, and the strip."""
-from conftest import transcript
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mlsd.interviewer.drill import session_plan
 from mlsd.core.plan import Plan
-from mlsd.rubric.timing import strip, time_use
 from mlsd.core.transcript import Transcript, Turn
+from mlsd.interviewer.drill import session_plan
+from mlsd.rubric.timing import strip, time_use
+
+from conftest import transcript
 
 PLAN = Plan.scaled(45)
 MODEL_TALK = "I would use XGBoost for this because it is accurate and quick to train on tables."
@@ -33,7 +34,8 @@ def test_every_phase_of_the_plan_has_its_planned_and_actual_seconds(rubric, case
 
 def test_talking_about_the_model_in_the_clarify_window_counts_as_model_time(rubric, cases):
     t = said(("interviewer", 0, "Design delivery time prediction."), ("candidate", 20, MODEL_TALK),
-             ("interviewer", 200, "Anything to ask?"), ("candidate", 230, QUESTION), ("interviewer", 300, "Framing now."))
+             ("interviewer", 200, "Anything to ask?"), ("candidate", 230, QUESTION),
+             ("interviewer", 300, "Framing now."))
     timing = time_use(t, PLAN, rubric, cases.get("delivery-time"))
     assert phase(timing, "model_serving").actual_s == 180  # 00:20 to 03:20, by topic, in the clarify window
     assert phase(timing, "clarify").actual_s == 20 + 30 + 70  # the opening, the answer, the question: by the clock
@@ -105,8 +107,9 @@ def test_the_strip_shows_the_plan_above_and_the_topics_below(rubric, cases):
     assert rows.axis.startswith("0") and len(rows.axis) == 45
 
 
+TEXTS = [MODEL_TALK, QUESTION, "Okay.", "We use the city median for new restaurants."]
 turn_lists = st.lists(st.tuples(st.sampled_from(["interviewer", "candidate"]), st.integers(0, 60),
-                                st.sampled_from([MODEL_TALK, QUESTION, "Okay.", "We use the city median for new restaurants."])),
+                                st.sampled_from(TEXTS)),
                       min_size=1, max_size=12)
 
 

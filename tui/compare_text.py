@@ -1,10 +1,10 @@
 """`mlsd compare A B` as text: scores, criteria, time use and level, A against B."""
 from __future__ import annotations
 
+from mlsd.core.transcript import stamp
 from mlsd.rubric.compare import Change, Comparison, Side
 from mlsd.rubric.model import Rubric
 from mlsd.rubric.report import MARK, signed
-from mlsd.core.transcript import stamp
 
 GROUPS = (("newly met", "Newly met"), ("lost", "Lost"), ("better", "Better"), ("worse", "Worse"))
 
@@ -52,8 +52,8 @@ def comparison_text(c: Comparison, rubric: Rubric) -> str:
             continue
         out.append(f"  {title} ({len(items)})")
         for cid, x in items:
-            a = MARK.get(x.a or "", "-") + ("*" if x.a_prompted else " ")
-            b = MARK.get(x.b or "", "-") + ("*" if x.b_prompted else " ")
+            a = (MARK[x.a] if x.a else "-") + ("*" if x.a_prompted else " ")
+            b = (MARK[x.b] if x.b else "-") + ("*" if x.b_prompted else " ")
             out.append(f"    {a}→ {b} {names.get(cid, cid)}")
     out.append(f"  Unchanged: {same}    (✔ met  ◐ partly met  ✘ missed  * after a probe)")
 

@@ -109,14 +109,15 @@ class CompareScreen(MlsdScreen):
         names = {x.id: x.name for x in self.rubric.criteria}
         lines: list[str] = []
         if not c.same_case:
-            lines.append(f"[dim]Different cases ({c.a.case}, {c.b.case}): the rubric is the same, the facts are not.[/dim]")
+            lines.append(f"[dim]Different cases ({c.a.case}, {c.b.case}): "
+                         "the rubric is the same, the facts are not.[/dim]")
         for key, title in GROUPS:
             items = [(cid, x) for cid, x in c.criteria.items() if x.change == key]
             if items:
                 lines.append(f"[b]{title} ({len(items)})[/b]")
                 for cid, x in items:
-                    a = MARK.get(x.a or "", "-") + ("*" if x.a_prompted else " ")
-                    b = MARK.get(x.b or "", "-") + ("*" if x.b_prompted else " ")
+                    a = (MARK[x.a] if x.a else "-") + ("*" if x.a_prompted else " ")
+                    b = (MARK[x.b] if x.b else "-") + ("*" if x.b_prompted else " ")
                     lines.append(f"  {a}→ {b} {names.get(cid, cid)}")
         same = sum(1 for x in c.criteria.values() if x.change == "same")
         lines.append(f"[dim]Unchanged: {same} · * after a probe · B's time nearer the plan is in bold[/dim]")

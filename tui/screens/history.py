@@ -1,15 +1,18 @@
 """Every session, sortable: open a report, replay, resume an unfinished one, compare two, or delete."""
 from __future__ import annotations
 
+from contextlib import suppress
+from typing import ClassVar
+
 from textual.app import ComposeResult
-from textual.binding import Binding
-from mlsd.tui.screens.base import MlsdScreen
+from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, Label
 from textual.widgets.data_table import RowDoesNotExist
 
 from mlsd.sessions.history import SessionSummary, summaries
 from mlsd.sessions.store import Store
 from mlsd.tui.db import in_thread
+from mlsd.tui.screens.base import MlsdScreen
 from mlsd.tui.screens.confirm import ConfirmScreen
 
 COLUMNS = (("id", "ID"), ("date", "Date"), ("case", "Case"), ("kind", "Kind"), ("overall", "Score"),
@@ -21,22 +24,25 @@ def kind(s: SessionSummary) -> str:
     return f"{s.row.focus} drill" if s.row.focus else "interview"
 
 
-def sort_value(s: SessionSummary, column: str):
+def sort_value(s: SessionSummary, column: str) -> str | float:
     r = s.row
-    return {"id": r.id, "date": r.started, "case": r.case_id, "kind": kind(s), "backend": r.backend,
-            "minutes": r.minutes, "overall": -1 if s.overall is None else s.overall,
-            "level": LEVEL_ORDER.get(s.level or "", 0), "status": r.status}[column]
+    values: dict[str, str | float] = {
+        "id": r.id, "date": r.started, "case": r.case_id, "kind": kind(s), "backend": r.backend, "minutes": r.minutes,
+        "overall": -1 if s.overall is None else s.overall, "level": LEVEL_ORDER.get(s.level or "", 0),
+        "status": r.status}
+    return values[column]
 
 
 def cells(s: SessionSummary) -> tuple:
     r = s.row
     status = r.status.replace("_", " ") + (", no answers" if s.junk else "")
-    return (r.id, r.started[:16].replace("T", " "), r.case_id, kind(s), "-" if s.overall is None else f"{s.overall:.0f}",
-            s.level or "-", status, f"{r.minutes:g}", r.backend + (f" {r.model}" if r.model else ""))
+    overall = "-" if s.overall is None else f"{s.overall:.0f}"
+    return (r.id, r.started[:16].replace("T", " "), r.case_id, kind(s), overall, s.level or "-", status,
+            f"{r.minutes:g}", r.backend + (f" {r.model}" if r.model else ""))
 
 
 class HistoryScreen(MlsdScreen):
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open", "Open", tooltip="Report of a finished session, or resume an unfinished one"),
         Binding("u", "resume", "Resume"),
         Binding("v", "replay", "Replay"),
@@ -83,17 +89,16 @@ class HistoryScreen(MlsdScreen):
             table.add_row(*cells(s), key=str(s.row.id))
         self._head()
         if keep is not None:
-            try:
+            with suppress(RowDoesNotExist):  # it was deleted
                 table.move_cursor(row=table.get_row_index(str(keep.row.id)))
-            except RowDoesNotExist:  # it was deleted
-                pass
 
     def _head(self) -> None:
         arrow = "▼" if self.reverse else "▲"
         title = dict(COLUMNS)[self.sort_by]
         marked = f" · comparing session {self.marked.row.id}: c on another" if self.marked else ""
         self.query_one("#history-head", Label).update(
-            f"History: {len(self.items)} session{'s' if len(self.items) != 1 else ''} · sorted by {title} {arrow}{marked}")
+            f"History: {len(self.items)} session{'s' if len(self.items) != 1 else ''} · "
+            f"sorted by {title} {arrow}{marked}")
 
     def _selected(self) -> SessionSummary | None:
         table = self.query_one(DataTable)

@@ -3,11 +3,11 @@ weakest category with one key to drill it; and each category's progress over tim
 from __future__ import annotations
 
 from pathlib import Path
+from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from mlsd.tui.screens.base import MlsdScreen
 from textual.widgets import DataTable, Footer, Label, Static
 
 from mlsd.interviewer.drill import DRILL_MINUTES
@@ -15,10 +15,15 @@ from mlsd.rubric.model import Rubric
 from mlsd.sessions.history import SessionSummary
 from mlsd.sessions.progress import Progress
 from mlsd.tui.db import in_thread
+from mlsd.tui.screens.base import MlsdScreen
 from mlsd.tui.widgets.fmt import clip
 from mlsd.tui.widgets.trend import Trend
 
 RECENT = 6
+
+
+def _name(source: Path | None) -> str:
+    return source.name if source else ""
 
 
 def _score_cell(s: SessionSummary) -> str:
@@ -33,7 +38,7 @@ def _case_cell(s: SessionSummary, rubric: Rubric) -> str:
 
 
 class HomeScreen(MlsdScreen):
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("s", "start", "Start", tooltip="Start a timed session on the selected case"),
         Binding("d", "drill", "Drill",
                 tooltip=f"A {DRILL_MINUTES}-minute drill on your weakest category, on the selected case"),
@@ -52,7 +57,7 @@ class HomeScreen(MlsdScreen):
 
     def compose(self) -> ComposeResult:
         yield Label("", id="home-head")
-        cases = DataTable(id="cases", cursor_type="row")
+        cases: DataTable[str] = DataTable(id="cases", cursor_type="row")
         cases.border_title = "Cases · Enter or s starts a session"
         yield cases
         with Horizontal(id="home-bottom"):
@@ -86,14 +91,14 @@ class HomeScreen(MlsdScreen):
         keep = cases.cursor_row
         cases.clear(columns=True)
         catalog = self.service.catalog.cases
-        sources = [f"{Path(c.source).name} (yours)" if c.user else Path(c.source).name for c in catalog]
+        sources = [f"{_name(c.source)} (yours)" if c.user else _name(c.source) for c in catalog]
         title_w = max((len(c.title) for c in catalog), default=10)
         source_w = max((len(x) for x in sources), default=6)
         prompt_w = max(12, self.app.size.width - title_w - source_w - 12)
         cases.add_column("Case", key="title", width=title_w)
         cases.add_column("Prompt", key="prompt", width=prompt_w)
         cases.add_column("Source", key="source", width=source_w)
-        for case, source in zip(catalog, sources):
+        for case, source in zip(catalog, sources, strict=True):
             cases.add_row(case.title, clip(case.summary, prompt_w), source, key=case.id)
         if catalog:
             cases.move_cursor(row=min(keep, len(catalog) - 1))
@@ -126,8 +131,8 @@ class HomeScreen(MlsdScreen):
         for s in self.recent:
             r = s.row
             date = r.started[5:16].replace("T", " ") if wide else r.started[5:10]
-            recent.add_row(r.id, date, clip(_case_cell(s, self.service.rubric), 16 if wide else 13), _score_cell(s), s.level or "-",
-                           key=str(r.id))
+            case = clip(_case_cell(s, self.service.rubric), 16 if wide else 13)
+            recent.add_row(r.id, date, case, _score_cell(s), s.level or "-", key=str(r.id))
         recent.border_subtitle = "" if self.items else "none yet"
         if self.recent:
             recent.move_cursor(row=min(keep, len(self.recent) - 1))
@@ -137,14 +142,16 @@ class HomeScreen(MlsdScreen):
         box = self.query_one("#suggestion", Static)
         hint = self.progress.suggestion if self.progress else None
         if hint is None:
-            box.update("[dim]Finish a scored interview: your weakest category shows here, with a key to drill it.[/dim]")
+            box.update("[dim]Finish a scored interview: your weakest category shows here, "
+                       "with a key to drill it.[/dim]")
             return
         case_id = self._row("cases")
         case = self.service.catalog.get(case_id) if case_id else None
         on = f" on {case.title}" if case else ""
         lines = [f"[b]{hint.text}[/b]", f"[b]d[/b] starts a {DRILL_MINUTES}-minute {hint.name.lower()} drill{on}"]
+        ranked = self.progress.ranking if self.progress else []
         ranking = [f"{r.name:<18} {r.average:>3.0f} [$accent]{'█' * round(r.average / 10)}[/]"
-                   f"[dim]{'░' * (10 - round(r.average / 10))}[/]" for r in self.progress.ranking] if self.progress else []
+                   f"[dim]{'░' * (10 - round(r.average / 10))}[/]" for r in ranked]
         # The ranking behind the suggestion, when the box has the room for all of it.
         if box.content_size.height >= 5 + len(ranking):
             lines += ["", f"[dim]Over your last {hint.sessions} interviews, weakest first:[/dim]", *ranking]

@@ -2,14 +2,15 @@
 and how it came up, the common mistakes made, and exports to Markdown, HTML and JSON."""
 from __future__ import annotations
 
+from contextlib import suppress
 from pathlib import Path
+from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.css.query import NoMatches
-from mlsd.tui.screens.base import MlsdScreen
 from textual.widgets import (
     DataTable,
     Digits,
@@ -25,6 +26,7 @@ from mlsd.rubric.report import MARK, render_report, signed
 from mlsd.rubric.timing import Timing
 from mlsd.sessions.reporting import SessionReport
 from mlsd.tui.db import in_thread
+from mlsd.tui.screens.base import MlsdScreen
 from mlsd.tui.widgets.fmt import clip, stamp
 from mlsd.tui.widgets.score_bars import ScoreBars
 from mlsd.tui.widgets.timeline import Timeline
@@ -34,7 +36,7 @@ EXPORTS = {"md": "Markdown", "html": "HTML", "json": "JSON"}
 
 
 class ReportScreen(MlsdScreen):
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "jump", "Go to turn", tooltip="Replay the session at the turn of the selected criterion"),
         Binding("t", "switch_tab", "Next tab", tooltip="Criteria, common mistakes, time use"),
         Binding("r", "replay", "Replay"),
@@ -63,17 +65,16 @@ class ReportScreen(MlsdScreen):
             yield Static("", id="bars-slot")
         with TabbedContent(id="tabs"):
             with TabPane("Criteria", id="tab-criteria"):
-                table = DataTable(id="criteria", cursor_type="row", zebra_stripes=True)
+                table: DataTable[str | Text] = DataTable(id="criteria", cursor_type="row", zebra_stripes=True)
                 table.border_subtitle = "Enter: go to the turn"
                 self._columns(table)
                 yield table
                 yield Static("", id="detail")
             with TabPane("Common mistakes", id="tab-mistakes"):
                 yield Static("", id="mistakes")
-            with TabPane("Time use", id="tab-time"):
-                with VerticalScroll(id="time-use"):
-                    yield Static("", id="timeline-slot")
-                    yield Static("", id="time-table")
+            with TabPane("Time use", id="tab-time"), VerticalScroll(id="time-use"):
+                yield Static("", id="timeline-slot")
+                yield Static("", id="time-table")
         yield Footer()
 
     def _columns(self, table: DataTable) -> None:
@@ -93,10 +94,8 @@ class ReportScreen(MlsdScreen):
         if not self.query(DataTable):  # its tab pane mounts a moment after the screen
             self.call_after_refresh(self.show, result)
             return
-        try:
+        with suppress(NoMatches):  # the app quit while the report was loading: its widgets are going away
             self._show(result)
-        except NoMatches:
-            pass  # the app quit while the report was loading: its widgets are going away
 
     def _show(self, result: SessionReport) -> None:
         self.result = result
@@ -118,7 +117,7 @@ class ReportScreen(MlsdScreen):
         styles = {"met": f"bold {theme.success}", "partial": f"bold {theme.warning}", "missed": f"bold {theme.error}",
                   "n/a": "dim"}
         table = self.query_one(DataTable)
-        for cid, cat in report.categories.items():
+        for cat in report.categories.values():
             for c in cat.criteria:
                 where = "diagram" if c.quote and c.turn is None else (
                     f"{c.turn} {stamp(turns[c.turn].elapsed)}" if c.turn in turns else "")
@@ -128,7 +127,8 @@ class ReportScreen(MlsdScreen):
         self._detail()
         table.focus()
         lines = [f"• [b]{m.title}[/b]: {m.why}" for m in result.mistakes]
-        self.query_one("#mistakes", Static).update("\n".join(lines) if lines else "None of the common mistakes: well done.")
+        none = "None of the common mistakes: well done."
+        self.query_one("#mistakes", Static).update("\n".join(lines) if lines else none)
         self.query_one(TabbedContent).get_tab("tab-mistakes").label = f"Common mistakes ({len(lines)})"
         self._time_use(result.timing)
 
@@ -139,7 +139,8 @@ class ReportScreen(MlsdScreen):
         names = {c.id: c.name for c in self.rubric.criteria}
         rows = [f"[b]{'Phase':<20}{'planned':>9}{'spent':>9}{'':>9}[/b]"]
         for p in timing.phases:
-            rows.append(f"{p.title:<20}{stamp(p.planned_s):>9}{stamp(p.actual_s):>9}{signed(p.actual_s - p.planned_s):>9}")
+            rows.append(f"{p.title:<20}{stamp(p.planned_s):>9}{stamp(p.actual_s):>9}"
+                        f"{signed(p.actual_s - p.planned_s):>9}")
         if timing.off_plan_s:
             rows.append(f"{'Outside the plan':<20}{'':>9}{stamp(timing.off_plan_s):>9}")
         q = timing.first_question_s

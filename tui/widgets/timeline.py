@@ -2,7 +2,7 @@
 below, one letter per phase, as wide as the widget."""
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.widget import Widget
@@ -25,7 +25,7 @@ class Timeline(Widget):
     """
     COMPONENT_CLASSES: ClassVar[set[str]] = {"timeline--label"} | {f"timeline--{pid}" for pid in LETTERS}
 
-    def __init__(self, timing: Timing, **kwargs) -> None:
+    def __init__(self, timing: Timing, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.timing = timing
 

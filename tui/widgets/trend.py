@@ -49,7 +49,8 @@ class Trend(Widget):
             if n:
                 out.append("\n\n" if spaced else "\n")
             last = "" if t.last is None else f"{t.last:>3.0f}"
-            change = "" if t.change is None else f" {'▲' if t.change > 0 else '▼' if t.change < 0 else '='}{abs(t.change):.0f}"
+            arrow = "" if t.change is None else "▲" if t.change > 0 else "▼" if t.change < 0 else "="
+            change = "" if t.change is None else f" {arrow}{abs(t.change):.0f}"
             out.append(t.name[: width - len(last) - len(change) - 1].ljust(width - len(last) - len(change)),
                        style=self.get_component_rich_style("trend--name"))
             out.append(last)
