@@ -11,8 +11,6 @@ if TYPE_CHECKING:
     from mlsd.core.transcript import Turn
 
 PhaseId = Literal["clarify", "framing", "data_features", "model_serving", "scale_monitoring", "tradeoffs"]
-FIRST: PhaseId = "clarify"
-LAST: PhaseId = "tradeoffs"
 
 # (id, title, short title for narrow bars, start minute, end minute) of the reference interview.
 REFERENCE: tuple[tuple[PhaseId, str, str, int, int], ...] = (

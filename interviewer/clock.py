@@ -28,10 +28,6 @@ class SessionClock:
         now = self._paused_at if self._paused_at is not None else self._monotonic()
         return self._offset + now - self._started
 
-    @property
-    def paused(self) -> bool:
-        return self._paused_at is not None
-
     def pause(self) -> None:
         if self._paused_at is None:
             self._paused_at = self._monotonic()
