@@ -187,3 +187,20 @@ def test_plain_mode_talks_on_the_streams_of_the_moment(tmp_path, cases, monkeypa
                                     OfflineInterviewer(), seed=1)
     assert PlainDialogue(session).run() == 0
     assert "Interviewer:" in out.getvalue() and session.finished
+
+
+class Terminal(io.StringIO):
+    """Keyboard input as a terminal delivers it: lines that arrive together were pasted."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_plain_mode_on_a_terminal_takes_a_paste_as_one_answer(tmp_path, cases, monkeypatch):
+    monkeypatch.setattr("sys.stdout", io.StringIO())
+    monkeypatch.setattr("sys.stdin", Terminal("first pasted line\nsecond pasted line\n"))
+    store = Store(tmp_path / "m.db")
+    session = PracticeSession.start(store, cases.get("delivery-time"), FakeClock(), OfflineInterviewer(), seed=1)
+    PlainDialogue(session).run()
+    said = [t.text for t in store.turns(session.id) if t.speaker == "candidate"]
+    assert said == ["first pasted line\nsecond pasted line"]

@@ -27,7 +27,7 @@ class PlainDialogue:
         self.s, self.stdin, self.out = session, stdin or sys.stdin, stdout or sys.stdout
         self.loop = asyncio.new_event_loop()
         # On a terminal, lines that arrive together are one paste; from a pipe, a line is a turn.
-        self.merge_pastes = bool(getattr(stdin, "isatty", lambda: False)())
+        self.merge_pastes = bool(getattr(self.stdin, "isatty", lambda: False)())
 
     def say(self, text: str = "") -> None:
         self.out.write(text + "\n")
