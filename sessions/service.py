@@ -1,7 +1,7 @@
 """The application, as every front end sees it: settings, cases, the interviewer and the
-clock a session runs on, and the things a user asks for (start or resume a practice
-session, score, report, replay, import). The TUI, plain mode and the command line only
-render what this returns; a third front end would need nothing else."""
+clock a session runs on, and the things a user asks for (start or resume an interview or a
+drill, score, report, replay, compare, history, import). The TUI, plain mode and the command
+line only render what this returns; a third front end would need nothing else."""
 from __future__ import annotations
 
 import asyncio
