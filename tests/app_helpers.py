@@ -52,7 +52,14 @@ async def until(pilot, condition: Callable[[], object], seconds: float = 10.0) -
 async def practice_ready(pilot):
     """The practice screen once its session is on screen and the interviewer has spoken."""
     screen = pilot.app.screen
-    await until(pilot, lambda: screen.mode.takes_answers)
+
+    def spoken() -> bool:
+        messages = screen.query(".message")
+        return bool(messages) and messages[-1].speaker == "interviewer" and screen.reply is None
+
+    # "Your turn" comes as soon as the session is on screen, a moment before the opening
+    # reply is asked for: wait for the reply too.
+    await until(pilot, lambda: screen.mode.takes_answers and spoken())
     return screen
 
 
