@@ -3,6 +3,7 @@ Regenerate after an intended change with: pytest tests/test_app_snapshots.py --s
 from __future__ import annotations
 
 import pytest
+from textual.widgets import TextArea
 
 from mlsd.tui.app import Start
 from mlsd.tui.screens.practice import PracticeScreen
@@ -22,8 +23,10 @@ def test_home(snap_compare, size):
 
     async def ready(pilot):
         home = app.screen
-        await until(pilot, lambda: home.recent and str(home.query_one("#suggestion").render()).strip())
-        await pilot.pause(0.1)
+        await until(pilot, lambda: home.recent and "starts a" in str(home.query_one("#suggestion").render()))
+        # The tables size their columns on the refresh after their rows arrive.
+        await pilot.wait_for_scheduled_animations()
+        await pilot.pause(0.2)
 
     assert snap_compare(app, terminal_size=size, run_before=ready)
 
@@ -48,6 +51,9 @@ def test_practice_mid_session(snap_compare, size):
         await pilot.press("f2", *"app -> eta api -> model", "f2")
         clock.set(754)
         await pilot.press(*"Point-in-time")
+        # A blinking cursor is on or off depending on when the picture is taken.
+        for area in app.screen.query(TextArea):
+            area.cursor_blink = False
         await pilot.pause(0.3)
 
     assert snap_compare(app, terminal_size=size, run_before=ready)

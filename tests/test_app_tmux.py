@@ -83,17 +83,24 @@ def test_a_one_minute_session_in_a_real_terminal_ends_in_the_score_report(tmp_pa
 def test_a_killed_app_resumes_with_its_turns_diagram_and_clock(tmp_path):
     home = tmp_path / "home"
     env = terminal_env(home)
-    term = Terminal(f"{sys.executable} -m mlsd.tui practice --case delivery-time --seed 4242", env)
+    # The seed is this run's own, so the kill below cannot reach another run of this test.
+    command = f"practice --case delivery-time --seed {10000 + os.getpid() % 90000}"
+    term = Terminal(f"{sys.executable} -m mlsd.tui {command}", env)
     try:
         term.wait_for("· your turn", 20)
         term.keys("F2")
         term.type("client -> eta api -> model")
+        # Under load a terminal can deliver F2's escape sequence in two reads; each key waits
+        # until the one before it shows, so none is read as Escape plus letters.
+        term.wait_for("eta api -> model", 10)
         term.keys("F2")
+        time.sleep(0.3)
         term.type("How many orders per day?")
+        term.wait_for("How many orders per day?", 10)
         term.keys("Enter")
         term.wait_for("5 million orders a day", 10)
         time.sleep(0.5)
-        subprocess.run(["pkill", "-9", "-f", "practice --case delivery-time --seed 4242"], check=True)
+        subprocess.run(["pkill", "-9", "-f", command], check=True)
     finally:
         term.close()
     store = Store(home / "mlsd.db")
