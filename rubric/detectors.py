@@ -12,4 +12,6 @@ DETECTORS: dict[str, Callable[[str], int]] = {
     "latency_ms": numbers.latency_ms,
     "quant_target": lambda t: int(numbers.quant_target(t)),
     "flow": lambda t: int(numbers.arrows(t) >= 2),
+    # A flow said in words: three hand-offs from one component to the next.
+    "spoken_flow": lambda t: int(numbers.spoken_flow(t) >= 3),
 }

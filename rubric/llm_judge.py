@@ -17,6 +17,7 @@ from mlsd.llm.client import ChatClient, JsonSchema, Message
 from mlsd.llm.errors import EndpointError
 from mlsd.prompts.case import Case
 from mlsd.prompts.templates import render
+from mlsd.rubric.level import with_level
 from mlsd.rubric.matcher import PhraseBook, Sentence
 from mlsd.rubric.model import Rubric, load_rubric
 from mlsd.rubric.offline_scorer import track
@@ -112,7 +113,7 @@ def accept(judgement: Judgement, transcript: Transcript, case: Case | None, rubr
             criteria[c.id] = CriterionScore(id=c.id, status=Status.MISSED)
             continue
         criteria[c.id] = CriterionScore(id=c.id, status=j.status, prompted=j.prompted, turn=j.turn, quote=j.quote)
-    return assemble(rubric, "llm", case.id if case else transcript.case_id, criteria)
+    return with_level(assemble(rubric, "llm", case.id if case else transcript.case_id, criteria), rubric)
 
 
 def _holds(j: JudgedCriterion, turns: dict[int, Turn], book: PhraseBook) -> bool:

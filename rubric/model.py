@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Literal
 
@@ -65,6 +65,27 @@ class Criterion(BaseModel):
     met: list[list[str]] = []
     partial: list[list[str]] = []
     probes: list[str] = []
+    # "turn": a rule's parts may sit in different sentences of one answer ("For the business:
+    # ... For the model: ..."); "window": one sentence or two adjacent ones.
+    scope: Literal["window", "turn"] = "window"
+    # Whether the mechanism may be shown in plain words (the point raised, this problem's
+    # words and a reason or step): false where only the rule's own evidence will do (numbers
+    # for capacity, arrows for a diagram).
+    plain: bool = True
+    # Probed because juniors forget them: the level estimate counts how many were met.
+    depth: bool = False
+    # When the case is unknown, what the transcript must show for this criterion to apply:
+    # a rare class (or a classification task), reasons asked for, or predictions per request.
+    applies: Literal["always", "rare_class", "reasons_asked", "online"] = "always"
+
+    @cached_property
+    def phrase_sets(self) -> frozenset[str]:
+        return frozenset(t.name for rule in self.met + self.partial for t in Rubric.terms(rule) if not t.detector)
+
+    @cached_property
+    def detectors(self) -> bool:
+        """Whether some rule holds on detectors alone (numbers, arrows), with no phrase set."""
+        return any(all(t.detector for t in Rubric.terms(rule)) for rule in self.met + self.partial)
 
     @property
     def ruled(self) -> bool:
@@ -98,6 +119,9 @@ class Rubric(BaseModel):
     tradeoff_questions: dict[str, list[str]]
     mistakes: list[Mistake]
     tasks: list[str] = []
+    problem_words: dict[str, list[str]] = {}  # generic: words any design conversation uses
+    about: dict[str, str] = {}  # per scorer: what its score can and cannot read
+    questions: dict[str, list[str]] = {}  # not_a_topic: phrase sets too common to say what is asked
 
     @model_validator(mode="after")
     def _references_exist(self) -> Rubric:

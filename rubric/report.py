@@ -7,6 +7,7 @@ from mlsd.core.plan import Plan
 from mlsd.core.status import Status
 from mlsd.core.transcript import Transcript, stamp
 from mlsd.prompts.templates import render
+from mlsd.rubric.level import with_level
 from mlsd.rubric.mistakes import find_mistakes
 from mlsd.rubric.model import Rubric, load_rubric
 from mlsd.rubric.score import ScoreReport
@@ -15,6 +16,16 @@ from mlsd.rubric.timing import Timing, legend, strip
 FORMATS = ("md", "html", "json")
 MARK = {Status.MET: "✔", Status.PARTIAL: "◐", Status.MISSED: "✘", Status.NA: "–"}
 STRIP_WIDTH = 72  # columns of the timeline strip in exports
+
+
+def about(report: ScoreReport, rubric: Rubric) -> str:
+    """What this scorer's number is, what it cannot read, and where to get the other view."""
+    return rubric.about.get(report.scorer, "")
+
+
+def with_estimate(report: ScoreReport, rubric: Rubric) -> ScoreReport:
+    """A report stored before levels existed gets its estimate when it is shown."""
+    return report if report.level is not None else with_level(report, rubric)
 
 
 class ReportDocument(ScoreReport):
@@ -43,7 +54,7 @@ def render_report(data: ReportInput, fmt: str, rubric: Rubric | None = None, pla
     stamps = {n: stamp(t.elapsed) for n, t in turns.items()}
     return render(
         f"report.{fmt}.j2", d=data, names=names, cats=cats, mark=MARK, stamp=stamps,
-        mistakes=find_mistakes(data.report, data.transcript, rubric, plan),
+        mistakes=find_mistakes(data.report, data.transcript, rubric, plan), about=about(data.report, rubric),
         strip=strip(data.timing, STRIP_WIDTH) if data.timing else None,
         legend=legend(data.timing) if data.timing else "", signed=signed, stamp_s=stamp,
         bar=lambda score, width=20: "█" * round(score / 100 * width) + "░" * (width - round(score / 100 * width)),

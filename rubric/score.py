@@ -10,7 +10,9 @@ from mlsd.core.transcript import Transcript
 from mlsd.rubric.model import Rubric
 
 Scorer = Literal["offline", "llm"]
-CREDIT = {Status.MET: 1.0, Status.PARTIAL: 0.5, Status.MISSED: 0.0}
+LevelName = Literal["junior", "mid", "senior", "staff"]
+# Naming a point without saying how it is handled earns a quarter of saying how.
+CREDIT = {Status.MET: 1.0, Status.PARTIAL: 0.25, Status.MISSED: 0.0}
 # Raising a point only after the interviewer asked for it is worth less than raising it unprompted.
 PROMPTED_FACTOR = 0.75
 
@@ -34,11 +36,19 @@ class CategoryScore(BaseModel):
     criteria: list[CriterionScore]
 
 
+class LevelEstimate(BaseModel):
+    """The level an interviewer would put this performance at, and the signals that put it there."""
+
+    estimate: LevelName
+    reasons: list[str]
+
+
 class ScoreReport(BaseModel):
     overall: float = Field(ge=0, le=100)
     scorer: Scorer
     case: str | None
     categories: dict[str, CategoryScore]
+    level: LevelEstimate | None = None  # None only in reports stored before levels existed
 
     def criterion(self, cid: str) -> CriterionScore | None:
         return next((c for cat in self.categories.values() for c in cat.criteria if c.id == cid), None)
@@ -92,7 +102,6 @@ def focused(report: ScoreReport, category: str) -> ScoreReport:
 
 
 def level_estimate(report: ScoreReport) -> str | None:
-    """The level the scorer put this performance at, when its report carries one: scorers
-    and stored reports from before level estimates have none."""
-    level = getattr(report, "level", None)
-    return level.estimate if level is not None else None
+    """The level the scorer put this performance at; reports stored before level estimates
+    have none."""
+    return report.level.estimate if report.level is not None else None

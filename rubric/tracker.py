@@ -12,8 +12,13 @@ from mlsd.prompts.case import Case
 from mlsd.rubric import numbers
 from mlsd.rubric.matcher import PhraseBook, Sentence, Window, windows
 from mlsd.rubric.model import Criterion, Rubric
-from mlsd.rubric.text import is_question, sentences, words
+from mlsd.rubric.text import Span, is_question, sentences, words
+from mlsd.rubric.vocabulary import ProblemVocabulary
 
+# The sentences at the start of an answer that answer the question itself.
+ANSWER_SENTENCES = 3
+# "Why not a graph network? ..." in an answer is the candidate weighing an option, not asking.
+_RHETORICAL = re.compile(r"^\W*(?:so,? )?why not\b", re.IGNORECASE)
 _NO_ANSWER = re.compile(r"\b(?:i don.t know|not sure|no idea|pass|skip this|can we move on)\b", re.IGNORECASE)
 # A sentence that is a list of short items touching this many criteria is a list of terms.
 _DUMP_CRITERIA, _DUMP_WORDS_PER, _LIST_ITEM_WORDS = 4, 8, 4
@@ -44,28 +49,54 @@ class TurnEvidence:
 
 
 @dataclass
-class _ProbeAnswer:
+class Mention:
+    """A window of a candidate turn that names a criterion (level partial) or meets its rule
+    (level met): the raw material the scorer grades into claims."""
+
+    criterion: str
+    level: Level
+    turn: int
+    window: Window
+    start: int  # the window's offsets in the turn's text
+    end: int
+    prompted: bool
+    listed: bool = False  # in a sentence or turn that reads as a list of terms
+    with_probe: bool = False  # only holds when read with the interviewer's question
+    # Named by the question alone: the answer counts only if it states a mechanism of its own.
+    by_question: bool = False
+
+
+@dataclass
+class ProbeAnswer:
     probe_turn: int
     criterion: str
     answered: bool
     quote: str | None
     turn: int | None
+    answer_turn: int = 0
 
 
 class EvidenceTracker:
     """Reads turns in order against the rubric. Turns without a stored phase are placed by
     `plan` (the reference 45-minute plan unless the session had another length)."""
 
-    def __init__(self, rubric: Rubric, case: Case | None = None, plan: Plan | None = None):
+    def __init__(self, rubric: Rubric, case: Case | None = None, plan: Plan | None = None,
+                 vocabulary: ProblemVocabulary | None = None, not_applicable: set[str] | None = None):
         self.rubric = rubric
         self.case = case
         self.plan = plan or Plan.scaled()
-        self.book = PhraseBook(rubric, case)
-        na = set(case.not_applicable) if case else set()
+        self.book = PhraseBook(rubric, case, vocabulary)
+        na = not_applicable if not_applicable is not None else set(case.not_applicable) if case else set()
         self.findings = {c.id: Finding(c.id, applicable=c.id not in na) for c in rubric.criteria}
         self.probed: dict[str, int] = {}
         self.turn_no = 0
         self._ruled = [c for c in rubric.criteria if c.ruled and c.id not in na]
+        self._by_set: dict[str, list[str]] = {}
+        for c in self._ruled:
+            for name in c.phrase_sets:
+                self._by_set.setdefault(name, []).append(c.id)
+        self._by_detector = [c.id for c in self._ruled if c.detectors]
+        self._not_a_topic = set(rubric.questions.get("not_a_topic", []))
         self._task = case.task if case else None
         self._questions_criterion = rubric.special("clarifying_questions")
         self._probes_criterion = rubric.special("handling_probes")
@@ -75,8 +106,9 @@ class EvidenceTracker:
             self._probe_texts.update({p.strip(): cid for cid, ps in case.probes.items() for p in ps})
         self._pending: tuple[int, str] | None = None
         self._pending_text = ""
-        self._answers: list[_ProbeAnswer] = []
+        self._answers: list[ProbeAnswer] = []
         self._questions: list[tuple[int, str]] = []
+        self.mentions: list[Mention] = []
 
     # ------------------------------------------------------------------ feeding turns
     def add(self, turn: Turn) -> TurnEvidence:
@@ -107,27 +139,40 @@ class EvidenceTracker:
             return []
         found: list[str] = []
         for window in windows([Sentence(sp, self.book) for sp in spans]):
-            found += [c.id for c in self._ruled if c.id not in found and window.level(c, None) > 0]
+            found += [c.id for c in self._relevant(window) if c.id not in found and window.level(c, None) > 0]
         return found
 
     def _candidate_turn(self, turn: Turn) -> TurnEvidence:
         sents = [Sentence(span, self.book) for span in sentences(turn.text)]
         # A question shows curiosity, not a design: it counts for clarifying, not as evidence.
-        prose = [s for s in sents if s.is_prose and not is_question(s.span.text)]
+        prose = [s for s in sents if s.is_prose and (not is_question(s.span.text) or _RHETORICAL.match(s.span.text))]
         touched = {id(s): self._touched(s) for s in prose}
         usable = [s for s in prose if not self._is_dump(s, touched[id(s)])]
         evidence = TurnEvidence()
         best: dict[str, tuple[Level, Window]] = {}
+        first = len(self.mentions)
         for window in windows(usable):
             if window.parts[-1].span.start - window.parts[0].span.end > 3:
                 continue  # the two sentences were not adjacent: a dropped one stood between
-            for c in self._ruled:
+            for c in self._relevant(window):
                 level = window.level(c, self._task)
                 if level > _level_in(best, c.id):
                     best[c.id] = (level, window)
+                # A pair is a claim when its first sentence raises the point and the next backs it up.
+                if level and (len(window.parts) == 1 or Window(window.parts[:1]).touches(c)):
+                    self._mention(c.id, level, window)
+        self._across_turn(usable, best)
+        self._typed_diagram(turn, best)
+        for s in prose:
+            if s not in usable:
+                for c in self._relevant(Window([s])):
+                    if level := Window([s]).level(c, self._task):
+                        self._mention(c.id, level, Window([s]), listed=True)
         self._with_probe_context(usable, best)
         if self._is_listed_turn([(s, touched[id(s)]) for s in usable]):
             best = {}  # one short sentence per topic: a list of terms, not an explanation
+            for m in self.mentions[first:]:
+                m.listed = True
         for cid, (level, window) in best.items():
             evidence.hits[cid] = level
             self._credit(cid, level, turn.text[window.parts[0].span.start:window.parts[-1].span.end])
@@ -135,29 +180,92 @@ class EvidenceTracker:
         self._answered_probe(turn, evidence, usable)
         return evidence
 
-    def _with_probe_context(self, usable: list[Sentence], best: dict[str, tuple[Level, Window]]) -> None:
-        """An answer to a probe is read with the question it answers ("what if scoring times
-        out?" / "approve the payment"), for the probed criterion only; the quote stays the
-        candidate's own sentence."""
-        if self._pending is None or self._pending[1] not in {c.id for c in self._ruled}:
+    def _across_turn(self, usable: list[Sentence], best: dict[str, tuple[Level, Window]]) -> None:
+        """Criteria whose parts may sit anywhere in one answer: the quote runs from the first
+        sentence with one part to the first with the other."""
+        whole = Window(usable)
+        for c in self._ruled:
+            if c.scope != "turn" or _level_in(best, c.id) >= Level.MET:
+                continue
+            rule = next((r for r in c.met if whole.holds(r)), None)
+            if rule is None:
+                continue
+            firsts = [next(i for i, s in enumerate(usable) if Window([s]).has(n)) for n in rule]
+            window = Window(usable[min(firsts):max(firsts) + 1])
+            self._mention(c.id, Level.MET, window)
+            best[c.id] = (Level.MET, window)
+
+    def _typed_diagram(self, turn: Turn, best: dict[str, tuple[Level, Window]]) -> None:
+        """A flow typed into an answer (`app -> api -> model`) is a diagram, as in the pane."""
+        criterion = self._diagram_criterion
+        if criterion is None or criterion not in self._ruled:
             return
-        criterion = self.rubric.criterion(self._pending[1])
-        context = [Sentence(sp, self.book) for sp in sentences(self._pending_text)]
-        for s in usable:
-            for q in context:
-                level = Window([q, s]).level(criterion, self._task)
-                if level > Window([q]).level(criterion, self._task) and level > _level_in(best, criterion.id):
-                    best[criterion.id] = (level, Window([s]))
+        line = diagram_flow(turn.text)
+        if line is None:
+            return
+        start = turn.text.index(line)
+        window = Window([Sentence(Span(start, start + len(line), line), self.book)])
+        self._mention(criterion.id, Level.MET, window)
+        best[criterion.id] = (Level.MET, window)
+
+    def _mention(self, cid: str, level: Level, window: Window, listed: bool = False, with_probe: bool = False,
+                 by_question: bool = False) -> None:
+        prompted = cid in self.probed and self.probed[cid] < self.turn_no
+        self.mentions.append(Mention(cid, level, self.turn_no, window, window.parts[0].span.start,
+                                     window.parts[-1].span.end, prompted, listed, with_probe, by_question))
+
+    def _with_probe_context(self, usable: list[Sentence], best: dict[str, tuple[Level, Window]]) -> None:
+        """An answer is read with the question it answers ("what if scoring times out?" /
+        "approve the payment"; "when do you retrain?" / "every night, if it beats the live
+        one"), for the criteria that question is about; the quote stays the candidate's own
+        sentence. Only the probed criterion's reading counts for the live findings."""
+        if not self._pending_text:
+            return
+        everything = [Sentence(sp, self.book) for sp in sentences(self._pending_text)]
+        probed = self._pending[1] if self._pending else None
+        # A question, and the sentence that sets its scene, frame the answer; a list of facts
+        # the interviewer hands over does not.
+        asks = [i for i, q in enumerate(everything) if is_question(q.span.text)]
+        if not asks and probed is None:
+            return
+        keep = {j for i in asks for j in (i - 1, i) if j >= 0} if asks else set(range(len(everything)))
+        context = [q for j, q in enumerate(everything) if j in keep]
+        asked = Window(context)
+        questions = Window([q for q in context if is_question(q.span.text)])
+        for criterion in self._ruled:
+            if criterion.id != probed and not (criterion.phrase_sets - self._not_a_topic) & asked.names:
+                continue
+            named_in_question = questions.level(criterion, self._task) if questions.parts else Level.MISSED
+            named = asked.level(criterion, self._task)
+            for i, s in enumerate(usable):
+                own = Window([s]).level(criterion, self._task)
+                level = Level.MET if any(Window([s]).answers(Window([q]), criterion) for q in context) else Level.MISSED
+                if level > named and level > own:
+                    self._mention(criterion.id, level, Window([s]), with_probe=True)
+                    if criterion.id == probed and level > _level_in(best, criterion.id):
+                        best[criterion.id] = (level, Window([s]))
+                elif named_in_question and not own and i < ANSWER_SENTENCES:
+                    # The question names the point; a plain answer may say how without its words.
+                    self._mention(criterion.id, Level.PARTIAL, Window([s]), with_probe=True, by_question=True)
 
     def _touched(self, sentence: Sentence) -> int:
         window = Window([sentence])
-        return sum(window.level(c, None) > 0 for c in self._ruled)
+        return sum(window.level(c, None) > 0 for c in self._relevant(window))
+
+    def _relevant(self, window: Window) -> list[Criterion]:
+        """The criteria a window could raise: those with one of its phrase sets, and those
+        judged on numbers or arrows alone. Reading every criterion against every window
+        would cost most of the scoring time."""
+        ids = set(self._by_detector)
+        for name in window.names:
+            ids.update(self._by_set.get(name, ()))
+        return [c for c in self._ruled if c.id in ids]
 
     @staticmethod
     def _is_dump(sentence: Sentence, touched: int) -> bool:
         if touched < _DUMP_CRITERIA or len(sentence.words) / touched >= _DUMP_WORDS_PER:
             return False
-        items = [words(part) for part in _LIST_SPLIT.split(sentence.span.text)]
+        items = [ws for part in _LIST_SPLIT.split(sentence.span.text) if (ws := words(part))]
         short = sum(1 for item in items if len(item) <= _LIST_ITEM_WORDS)
         return len(items) >= _DUMP_CRITERIA and short >= len(items) * 0.6
 
@@ -199,7 +307,8 @@ class EvidenceTracker:
         substantive = sum(len(s.words) for s in usable) >= 20 and not _NO_ANSWER.search(turn.text)
         answered = evidence.hits.get(cid, Level.MISSED) > Level.MISSED or substantive
         quote = usable[0].span.text if usable and answered else None
-        self._answers.append(_ProbeAnswer(probe_turn, cid, answered, quote, self.turn_no if answered else None))
+        self._answers.append(ProbeAnswer(probe_turn, cid, answered, quote, self.turn_no if answered else None,
+                                         self.turn_no))
         self._grade_probes()
 
     def _grade_probes(self) -> None:
@@ -232,6 +341,10 @@ class EvidenceTracker:
         out = [c for c in self.rubric.in_phase(phase) if c.ruled and self.findings[c.id].applicable
                and self.findings[c.id].level == Level.MISSED]
         return sorted(out, key=lambda c: (not c.must_probe, -self.rubric.weight_each(c)))
+
+    @property
+    def probe_answers(self) -> list[ProbeAnswer]:
+        return list(self._answers)
 
     def results(self) -> dict[str, Finding]:
         if self._probes_criterion is not None and not self._answers:

@@ -12,7 +12,7 @@ from mlsd.prompts.case import Case
 from mlsd.rubric.compare import Attempt, Comparison, compare
 from mlsd.rubric.mistakes import find_mistakes
 from mlsd.rubric.model import Mistake, Rubric, load_rubric
-from mlsd.rubric.report import ReportInput
+from mlsd.rubric.report import ReportInput, with_estimate
 from mlsd.rubric.timing import Timing, time_use
 from mlsd.sessions.scoring import offline_score
 from mlsd.sessions.store import SessionRow, Store
@@ -39,11 +39,12 @@ def session_report(store: Store, session_id: int | str, case_for: Callable[[str]
     if report is None:
         report = offline_score(transcript, case, plan, rubric)
         store.save_score(row.id, report)
+    report = with_estimate(report, rubric)
     meta = {"session": str(row.id), "case": row.case_id, "date": row.started, "minutes": f"{row.minutes:g}",
             "interviewer": row.backend + (f" ({row.model})" if row.model else ""), "status": row.status}
     if row.focus:
         meta["drill"] = rubric.category(row.focus).name
-    others = [r for k, r in scores.items() if k != "offline"]
+    others = [with_estimate(r, rubric) for k, r in scores.items() if k != "offline"]
     timing = time_use(transcript, plan, rubric, case, plan.focus)
     data = ReportInput(report=report, transcript=transcript, title=row.case_title or row.case_id, meta=meta,
                        others=others, timing=timing)

@@ -91,6 +91,20 @@ async def test_report_shows_categories_criteria_quotes_and_mistakes():
         assert db(app).scores(2)["offline"].overall == report.overall
 
 
+async def test_report_shows_the_level_estimate_and_what_the_checklist_cannot_read():
+    app, _ = make_app(Start("report", session_id=2))
+    seed(app)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await until(pilot, report_ready(app))
+        screen = app.screen
+        level = screen.result.data.report.level
+        assert str(screen.query_one("#level").render()) == f"level: {level.estimate}"
+        await pilot.press("t", "t")
+        about = str(screen.query_one("#about").render())
+        assert f"Level estimate: {level.estimate}" in about and level.reasons[0] in about
+        assert "offline checklist" in about and "--scorer llm" in about
+
+
 async def test_report_enter_jumps_to_the_turn_that_earned_the_criterion():
     app, _ = make_app(Start("report", session_id=3))
     seed(app)

@@ -55,7 +55,7 @@ def test_compare_json_has_categories_with_delta_criteria_timing_and_level():
     assert doc["categories"]["framing"]["delta"] > 0
     assert doc["criteria"]["cold_start"]["change"] == "newly met" and "cold_start" in doc["newly_met"]
     assert doc["timing"]["phases"][0]["id"] == "clarify" and "delta_s" in doc["timing"]["phases"][0]
-    assert doc["level"] == {"a": None, "b": None, "change": None}  # this scorer estimates no level
+    assert doc["level"] == {"a": "junior", "b": "staff", "change": "up"}
 
 
 def test_compare_as_text_shows_scores_criteria_and_time(cli):

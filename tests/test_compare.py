@@ -1,12 +1,9 @@
 """Two attempts compared: per category and criterion, time use and level."""
-from typing import Literal
-
-from pydantic import BaseModel
 
 from mlsd.core.plan import Plan
 from mlsd.rubric.compare import Attempt, compare
 from mlsd.rubric.offline_scorer import score_transcript
-from mlsd.rubric.score import ScoreReport, focused
+from mlsd.rubric.score import LevelEstimate, LevelName, focused
 from mlsd.rubric.timing import time_use
 
 from conftest import transcript
@@ -62,24 +59,20 @@ def test_time_use_changes_per_phase_and_for_the_first_question(cases, rubric):
     assert (cold.a_s, cold.b_s, cold.b_after_probe) == (None, 14 * 60 + 20, True)
 
 
-class _Level(BaseModel):
-    estimate: Literal["junior", "mid", "senior", "staff"]
-    reasons: list[str] = []
-
-
-class _LeveledReport(ScoreReport):
-    """A report from a scorer that estimates levels."""
-
-    level: _Level | None = None
+def leveled(x: Attempt, estimate: LevelName | None) -> Attempt:
+    """The attempt with its report's level set (None: stored before levels existed)."""
+    level = LevelEstimate(estimate=estimate, reasons=[]) if estimate else None
+    return x.model_copy(update={"report": x.report.model_copy(update={"level": level})})
 
 
 def test_level_change_is_read_from_the_reports_when_they_carry_one(cases, rubric):
     a, b = attempt("delivery-time.weak", cases, rubric), attempt("delivery-time.strong", cases, rubric, 2)
-    assert compare(a, b, rubric).level.model_dump() == {"a": None, "b": None, "change": None}
-    leveled = [x.model_copy(update={"report": _LeveledReport(**x.report.model_dump(), level=_Level(estimate=lvl))})
-               for x, lvl in ((a, "mid"), (b, "senior"))]
-    assert compare(*leveled, rubric).level.model_dump() == {"a": "mid", "b": "senior", "change": "up"}
-    assert compare(leveled[1], leveled[0], rubric).level.change == "down"
+    assert compare(a, b, rubric).level.model_dump() == {"a": "junior", "b": "staff", "change": "up"}
+    assert compare(b, a, rubric).level.change == "down"
+    assert compare(leveled(a, None), leveled(b, None), rubric).level.model_dump() == {
+        "a": None, "b": None, "change": None}
+    assert compare(leveled(a, "mid"), leveled(b, "senior"), rubric).level.model_dump() == {
+        "a": "mid", "b": "senior", "change": "up"}
 
 
 def test_a_drill_against_an_interview_compares_only_the_category_they_share(cases, rubric):

@@ -111,7 +111,8 @@ def test_raised_after_a_probe_is_marked_prompted_and_earns_less(cases, plan45):
 
 def test_score_json_matches_the_contract(cases, plan45, rubric):
     data = score(transcript("payment-fraud.medium"), cases, plan45).model_dump()
-    assert set(data) == {"overall", "scorer", "case", "categories"}
+    assert set(data) == {"overall", "scorer", "case", "categories", "level"}
+    assert data["level"]["estimate"] in {"junior", "mid", "senior", "staff"} and data["level"]["reasons"]
     assert {k: v["weight"] for k, v in data["categories"].items()} == {
         "framing": 10, "data_features": 25, "model": 20, "system_design": 25, "monitoring": 15, "communication": 5}
     for cat in data["categories"].values():

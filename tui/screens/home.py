@@ -131,7 +131,7 @@ class HomeScreen(MlsdScreen):
         for s in self.recent:
             r = s.row
             date = r.started[5:16].replace("T", " ") if wide else r.started[5:10]
-            case = clip(_case_cell(s, self.service.rubric), 16 if wide else 13)
+            case = clip(_case_cell(s, self.service.rubric), 16 if wide else 12)
             recent.add_row(r.id, date, case, _score_cell(s), s.level or "-", key=str(r.id))
         recent.border_subtitle = "" if self.items else "none yet"
         if self.recent:

@@ -1,5 +1,6 @@
-"""The debrief: overall score, the six weighted categories, each criterion with its quote
-and how it came up, the common mistakes made, and exports to Markdown, HTML and JSON."""
+"""The debrief: overall score and level estimate, the six weighted categories, each criterion
+with its quote and how it came up, the common mistakes made, what the score can and cannot
+read, and exports to Markdown, HTML and JSON."""
 from __future__ import annotations
 
 from contextlib import suppress
@@ -22,7 +23,7 @@ from textual.widgets import (
 )
 
 from mlsd.rubric.model import Rubric
-from mlsd.rubric.report import MARK, render_report, signed
+from mlsd.rubric.report import MARK, about, render_report, signed
 from mlsd.rubric.timing import Timing
 from mlsd.sessions.reporting import SessionReport
 from mlsd.tui.db import in_thread
@@ -38,7 +39,7 @@ EXPORTS = {"md": "Markdown", "html": "HTML", "json": "JSON"}
 class ReportScreen(MlsdScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "jump", "Go to turn", tooltip="Replay the session at the turn of the selected criterion"),
-        Binding("t", "switch_tab", "Next tab", tooltip="Criteria, common mistakes, time use"),
+        Binding("t", "switch_tab", "Next tab", tooltip="Criteria, common mistakes, time use, about this score"),
         Binding("r", "replay", "Replay"),
         Binding("m", "export('md')", "Markdown"),
         Binding("h", "export('html')", "HTML"),
@@ -61,6 +62,7 @@ class ReportScreen(MlsdScreen):
             with Vertical(id="overall-box"):
                 yield Digits("--", id="overall")
                 yield Label("overall / 100", id="overall-label")
+                yield Label("", id="level")
                 yield Label("", id="other-scorers")
             yield Static("", id="bars-slot")
         with TabbedContent(id="tabs"):
@@ -75,6 +77,8 @@ class ReportScreen(MlsdScreen):
             with TabPane("Time use", id="tab-time"), VerticalScroll(id="time-use"):
                 yield Static("", id="timeline-slot")
                 yield Static("", id="time-table")
+            with TabPane("About this score", id="tab-about"):
+                yield Static("", id="about")
         yield Footer()
 
     def _columns(self, table: DataTable) -> None:
@@ -106,6 +110,12 @@ class ReportScreen(MlsdScreen):
             f"{row.started[:16].replace('T', ' ')} · {row.minutes:g} min · "
             f"{d.meta['interviewer']} · {row.status.replace('_', ' ')}")
         self.query_one("#overall", Digits).update(f"{report.overall:.0f}")
+        if report.level:
+            self.query_one("#level", Label).update(f"level: {report.level.estimate}")
+        reasons = "\n".join(f"• {r}" for r in report.level.reasons) if report.level else ""
+        self.query_one("#about", Static).update(Text(
+            (f"Level estimate: {report.level.estimate}\n{reasons}\n\n" if report.level else "")
+            + about(report, self.rubric)))
         others = " · ".join(f"{o.scorer} scorer: {o.overall:.0f}" for o in d.others or [])
         self.query_one("#other-scorers", Label).update(others)
         self.query_one("#bars-slot", Static).remove()
@@ -200,7 +210,7 @@ class ReportScreen(MlsdScreen):
 
     def action_switch_tab(self) -> None:
         tabs = self.query_one(TabbedContent)
-        order = ["tab-criteria", "tab-mistakes", "tab-time"]
+        order = ["tab-criteria", "tab-mistakes", "tab-time", "tab-about"]
         tabs.active = order[(order.index(tabs.active) + 1) % len(order)] if tabs.active in order else order[0]
         if tabs.active == "tab-criteria":
             self.query_one(DataTable).focus()
