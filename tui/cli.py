@@ -4,7 +4,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable
+import textwrap
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,8 +14,9 @@ from mlsd.interviewer.drill import DRILL_MINUTES, drill_categories
 from mlsd.llm.errors import EndpointError
 from mlsd.prompts.case import Case
 from mlsd.prompts.loader import CaseFileError
+from mlsd.rubric.calibration import CalibrationError, calibrate, render_text
 from mlsd.rubric.model import load_rubric
-from mlsd.rubric.report import FORMATS, MARK, render_report
+from mlsd.rubric.report import FORMATS, MARK, about, render_report
 from mlsd.rubric.score import ScoreReport
 from mlsd.sessions.history import HistoryEntry
 from mlsd.sessions.service import Service, SessionError, load_catalog
@@ -32,7 +34,8 @@ class UsageError(Exception):
     pass
 
 
-USER_ERRORS = (CaseFileError, TranscriptError, StoreError, SettingsError, SessionError, UsageError, EndpointError)
+USER_ERRORS = (CaseFileError, TranscriptError, StoreError, SettingsError, SessionError, UsageError, EndpointError,
+               CalibrationError)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -75,6 +78,10 @@ def build_parser() -> argparse.ArgumentParser:
     im.add_argument("file", type=Path)
     rl = sub.add_parser("replay", help="show a saved session's transcript")
     rl.add_argument("session")
+    ca = sub.add_parser("calibrate", help="agreement of a scorer with DIR/labels.json (Spearman, error, level gaps)")
+    ca.add_argument("folder", metavar="DIR", type=Path)
+    ca.add_argument("--scorer", choices=["offline", "llm"], default="offline")
+    ca.add_argument("--json", action="store_true", help="print the figures as JSON")
     return p
 
 
@@ -135,6 +142,9 @@ def summary(service: Service, report: ScoreReport, title: str) -> str:
     lines.append("")
     legend = {Status.MET: "met", Status.PARTIAL: "partly met", Status.MISSED: "missed", Status.NA: "not applicable"}
     lines.append("  ".join(f"{MARK[s]} {text}" for s, text in legend.items()))
+    if report.level:
+        lines += ["", f"Level estimate: {report.level.estimate}"] + [f"  · {r}" for r in report.level.reasons]
+    lines += ["", textwrap.fill(about(report, rubric), width=100)]
     return "\n".join(lines) + "\n"
 
 
@@ -248,7 +258,8 @@ def cmd_score(args: argparse.Namespace, service: Service) -> int:
     case = service.case(args.case) if args.case else service.case_for(case_id) if case_id else None
     if case is None:
         what = f"unknown case {case_id!r}" if case_id else "no case header"
-        print(f"mlsd: {what}: scoring with the full generic rubric", file=sys.stderr)
+        print(f"mlsd: {what}: scoring with the generic rubric, applicability read from the transcript",
+              file=sys.stderr)
     report = service.score(transcript, case, args.scorer, args.target)
     if session_id is not None:
         store = service.store()
@@ -258,6 +269,22 @@ def cmd_score(args: argparse.Namespace, service: Service) -> int:
         sys.stdout.write(report.model_dump_json(indent=2) + "\n")
     else:
         sys.stdout.write(summary(service, report, case.title if case else (case_id or "transcript")))
+    return 0
+
+
+def cmd_calibrate(args: argparse.Namespace, service: Service) -> int:
+    if args.scorer == "llm":
+        service.judge_endpoint()  # no endpoint is said before anything is scored
+
+    def score(path: Path) -> ScoreReport:
+        transcript, _ = service.transcript_of(str(path))
+        return service.score(transcript, service.case_for(transcript.case_id or ""), args.scorer, str(path))
+
+    def skipped(stems: Iterable[str]) -> None:
+        print(f"mlsd: no label for {', '.join(stems)}: not scored", file=sys.stderr)
+
+    result = calibrate(args.folder, score, args.scorer, skipped)
+    sys.stdout.write(result.model_dump_json(indent=2) + "\n" if args.json else render_text(result, args.folder))
     return 0
 
 
@@ -334,4 +361,5 @@ def cmd_replay(args: argparse.Namespace, service: Service) -> int:
 COMMANDS: dict[str, Callable[[argparse.Namespace, Service], int]] = {
     "home": cmd_home, "cases": cmd_cases, "practice": cmd_practice, "score": cmd_score, "report": cmd_report,
     "history": cmd_history, "export": cmd_export, "import": cmd_import, "replay": cmd_replay, "compare": cmd_compare,
+    "calibrate": cmd_calibrate,
 }
