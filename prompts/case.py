@@ -1,11 +1,17 @@
-"""The Case: one interview problem, its facts, its probes and its extra evidence phrases."""
+"""The Case: one interview problem, its facts, its probes, its extra evidence phrases, and
+what a strong answer says: per criterion, and to the tradeoffs and curveballs it raises."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 CASE_ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+# The seed's six recurring tradeoffs; a case names the ones that matter for it.
+TradeoffId = Literal["online_vs_batch", "precision_vs_recall", "complexity_vs_latency", "freshness_vs_cost",
+                     "global_vs_segment", "automation_vs_review"]
+TRADEOFFS: tuple[str, ...] = get_args(TradeoffId)
 
 
 class Fact(BaseModel):
@@ -18,6 +24,20 @@ class Fact(BaseModel):
     about: str = Field(min_length=1)
     keywords: list[str] = []
     answer: str = Field(min_length=1)
+
+
+class Challenge(BaseModel):
+    """A question the interviewer can put, with what a strong answer says to it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=r"^[a-z0-9_]+$")
+    question: str = Field(min_length=1)
+    strong_answer: str = Field(min_length=1)
+
+
+class Tradeoff(Challenge):
+    id: TradeoffId  # type: ignore[assignment]  # narrower than a challenge's: one of the six
 
 
 class Case(BaseModel):
@@ -34,6 +54,11 @@ class Case(BaseModel):
     # Extra phrases for the rubric's named phrase sets, e.g. {"data_signal": ["GPS pings"]}:
     # lets a case author teach the tracker the domain's words without touching the rubric.
     phrases: dict[str, list[str]] = {}
+    # Per criterion id, what a strong answer says for this system, with its figures: the
+    # report's debrief shows it beside what the candidate said, and the LLM judge grades with it.
+    references: dict[str, str] = {}
+    tradeoffs: list[Tradeoff] = []
+    curveballs: list[Challenge] = []
     source: Path | None = Field(default=None, exclude=True)
     user: bool = Field(default=False, exclude=True)
 
@@ -43,6 +68,14 @@ class Case(BaseModel):
         for key, items in value.items():
             if not items or any(not item.strip() for item in items):
                 raise ValueError(f"{key!r} needs at least one non-empty string")
+        return value
+
+    @field_validator("references")
+    @classmethod
+    def _no_empty_references(cls, value: dict[str, str]) -> dict[str, str]:
+        for key, text in value.items():
+            if not text.strip():
+                raise ValueError(f"{key!r} needs a non-empty reference")
         return value
 
     def fact(self, fact_id: str) -> Fact:

@@ -31,6 +31,7 @@ class Vocabulary:
         """The first reference `case` makes to a name the rubric does not have, as `field: ...`."""
         checks = (("not_applicable", case.not_applicable, self.criteria, "criterion"),
                   ("probes", case.probes, self.criteria, "criterion"),
+                  ("references", case.references, self.criteria, "criterion"),
                   ("phrases", case.phrases, self.phrase_sets, "phrase set"),
                   ("task", [case.task] if case.task else [], self.tasks, "task type"))
         for fld, names, known, what in checks:
@@ -75,6 +76,14 @@ def load_case(path: Path, vocabulary: Vocabulary | None = None, user: bool = Fal
     problem = vocabulary.unknown(case) if vocabulary is not None else None
     if problem:
         raise CaseFileError(f"{path}: {problem}")
+    for cid in case.references:
+        if cid in case.not_applicable:
+            raise CaseFileError(f"{path}: references.{cid}: the case marks {cid!r} not applicable")
+    for fld, items in (("tradeoffs", case.tradeoffs), ("curveballs", case.curveballs)):
+        ids = [item.id for item in items]
+        for i, item_id in enumerate(ids):
+            if item_id in ids[:i]:
+                raise CaseFileError(f"{path}: {fld}[{i}].id: duplicate id {item_id!r}")
     seen: set[str] = set()
     for i, fact in enumerate(case.facts):
         if not fact.keywords and not fact.kind:
