@@ -15,6 +15,7 @@ class FakeLLM:
         self.words_per_chunk, self.chunk_delay, self.first_token_delay = words_per_chunk, chunk_delay, first_token_delay
         self.fail_next: list[int] = []   # status codes to answer the next requests with
         self.requests: list[dict] = []
+        self.seen: list[str] = []  # "GET /v1/models", "POST /v1/chat/completions": every request, in order
         self.headers: list[dict[str, str]] = []
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
@@ -57,9 +58,11 @@ class FakeLLM:
                 self.wfile.write(raw)
 
             def do_GET(self) -> None:
+                llm.seen.append(f"GET {self.path}")
                 self._json(200, {"object": "list", "data": [{"id": m, "object": "model"} for m in llm.models]})
 
             def do_POST(self) -> None:
+                llm.seen.append(f"POST {self.path}")
                 body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
                 llm.requests.append(body)
                 llm.headers.append(dict(self.headers))

@@ -31,9 +31,10 @@ class ChatClient(Protocol):
         """The reply, piece by piece; an empty reply is an error."""
         ...
 
-    async def complete(self, messages: list[Message], *, schema: JsonSchema | None = None) -> str:
-        """The whole reply at temperature 0, held to `schema` where the server can do that
-        (where it cannot, the caller's own parsing is the check)."""
+    async def complete(self, messages: list[Message], *, schema: JsonSchema | None = None,
+                       temperature: float = 0.0) -> str:
+        """The whole reply (at temperature 0 unless a caller draws samples), held to `schema`
+        where the server can do that (where it cannot, the caller's own parsing is the check)."""
         ...
 
     async def check(self) -> None:

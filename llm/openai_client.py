@@ -67,20 +67,21 @@ class OpenAIChatClient:
         if not said:
             raise EndpointError(f"{self.endpoint.host}: the model sent an empty reply")
 
-    async def complete(self, messages: list[Message], *, schema: JsonSchema | None = None) -> str:
+    async def complete(self, messages: list[Message], *, schema: JsonSchema | None = None,
+                       temperature: float = 0.0) -> str:
         create = self._sdk().chat.completions.create
         model, sent = self.endpoint.model, _sdk_messages(messages)
         try:
             if schema is None:
-                answer = await create(model=model, messages=sent, temperature=0)
+                answer = await create(model=model, messages=sent, temperature=temperature)
             else:
                 try:
-                    answer = await create(model=model, messages=sent, temperature=0, response_format={
+                    answer = await create(model=model, messages=sent, temperature=temperature, response_format={
                         "type": "json_schema", "json_schema": {"name": schema.name, "strict": True,
                                                                "schema": schema.schema}})
                 except openai.BadRequestError:
                     # The server does not take json_schema: the caller asked for JSON in words too.
-                    answer = await create(model=model, messages=sent, temperature=0)
+                    answer = await create(model=model, messages=sent, temperature=temperature)
         except FAILURES as exc:
             raise EndpointError(self.describe(exc)) from None
         return answer.choices[0].message.content or ""

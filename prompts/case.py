@@ -37,7 +37,7 @@ class Challenge(BaseModel):
 
 
 class Tradeoff(Challenge):
-    id: TradeoffId  # type: ignore[assignment]  # narrower than a challenge's: one of the six
+    id: TradeoffId  # narrower than a challenge's: one of the six
 
 
 class Case(BaseModel):

@@ -27,6 +27,7 @@ from mlsd.rubric.text import sentences
 
 class JudgedCriterion(BaseModel):
     id: str
+    rationale: str = ""  # written before the status, so the status follows from a reason
     status: Status
     prompted: bool = False
     turn: int | None = None
@@ -49,7 +50,7 @@ def judge_messages(transcript: Transcript, case: Case | None, rubric: Rubric,
             evidence.append(f"{cid} ({names[cid]}): {f.status} at {where}{', after a probe' if f.prompted else ''}")
     system = render("judge.j2", fence=fence, case_title=case.title if case else (transcript.case_id or "unknown"),
                     not_applicable=case.not_applicable if case else [], rubric=rubric,
-                    evidence=evidence or ["nothing found"])
+                    references=case.references if case else {}, evidence=evidence or ["nothing found"])
     lines = [f"[{n}] {t.speaker.title()} ({stamp(t.elapsed)}): {t.text}"
              for n, t in transcript.numbered()]
     if transcript.diagram.strip():
@@ -59,10 +60,12 @@ def judge_messages(transcript: Transcript, case: Case | None, rubric: Rubric,
 
 
 _CRITERION: dict[str, Any] = {
-    "type": "object", "additionalProperties": False, "required": ["id", "status", "prompted", "turn", "quote"],
-    "properties": {"id": {"type": "string"}, "status": {"enum": [s.value for s in Status]},
-                   "prompted": {"type": "boolean"}, "turn": {"type": ["integer", "null"]},
-                   "quote": {"type": ["string", "null"]}}}
+    "type": "object", "additionalProperties": False,
+    # The rationale comes before the status: a model writes them in this order.
+    "required": ["id", "rationale", "status", "prompted", "turn", "quote"],
+    "properties": {"id": {"type": "string"}, "rationale": {"type": "string"},
+                   "status": {"enum": [s.value for s in Status]}, "prompted": {"type": "boolean"},
+                   "turn": {"type": ["integer", "null"]}, "quote": {"type": ["string", "null"]}}}
 SCHEMA = JsonSchema("judgement", {"type": "object", "additionalProperties": False, "required": ["criteria"],
                                   "properties": {"criteria": {"type": "array", "items": _CRITERION}}})
 
@@ -74,15 +77,15 @@ def _parse(text: str) -> Judgement:
     return Judgement.model_validate_json(text)
 
 
-async def ask(client: ChatClient, messages: list[Message]) -> Judgement:
-    text = await client.complete(messages, schema=SCHEMA)
+async def ask(client: ChatClient, messages: list[Message], temperature: float = 0.0) -> Judgement:
+    text = await client.complete(messages, schema=SCHEMA, temperature=temperature)
     try:
         return _parse(text)
     except (ValidationError, ValueError) as exc:
         repair: list[Message] = [*messages, {"role": "assistant", "content": text}, {"role": "user", "content":
                                  f"That is not valid JSON for the required shape ({_first_error(exc)}). "
                                  "Answer again with the corrected JSON only."}]
-        again = await client.complete(repair)
+        again = await client.complete(repair, temperature=temperature)
         try:
             return _parse(again)
         except (ValidationError, ValueError) as exc2:
@@ -109,10 +112,15 @@ def accept(judgement: Judgement, transcript: Transcript, case: Case | None, rubr
         if c.id in na:
             criteria[c.id] = CriterionScore(id=c.id, status=Status.NA)
             continue
-        if j is None or not j.status.earned or not _holds(j, turns, book):
-            criteria[c.id] = CriterionScore(id=c.id, status=Status.MISSED)
+        if j is None or not j.status.earned:
+            reason = (j.rationale or None) if j else None  # the judge's own "missed" keeps its reason
+            criteria[c.id] = CriterionScore(id=c.id, status=Status.MISSED, rationale=reason)
             continue
-        criteria[c.id] = CriterionScore(id=c.id, status=j.status, prompted=j.prompted, turn=j.turn, quote=j.quote)
+        if not _holds(j, turns, book):
+            criteria[c.id] = CriterionScore(id=c.id, status=Status.MISSED)  # its reason rested on a quote that failed
+            continue
+        criteria[c.id] = CriterionScore(id=c.id, status=j.status, prompted=j.prompted, turn=j.turn, quote=j.quote,
+                                        rationale=j.rationale or None)
     return with_level(assemble(rubric, "llm", case.id if case else transcript.case_id, criteria), rubric)
 
 

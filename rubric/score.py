@@ -1,9 +1,9 @@
 """The ScoreReport: the Score JSON of DESIGN.md as a model, and the arithmetic behind it."""
 from __future__ import annotations
 
-from typing import Literal
+from typing import ClassVar, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, SerializerFunctionWrapHandler, model_serializer
 
 from mlsd.core.status import Status
 from mlsd.core.transcript import Transcript
@@ -17,12 +17,31 @@ CREDIT = {Status.MET: 1.0, Status.PARTIAL: 0.25, Status.MISSED: 0.0}
 PROMPTED_FACTOR = 0.75
 
 
-class CriterionScore(BaseModel):
+class _Sparse(BaseModel):
+    """A model whose optional extras are left out of its JSON while unset: most reports
+    carry none of them, and the Score JSON stays as it was for them."""
+
+    SPARSE: ClassVar[tuple[str, ...]] = ()
+
+    @model_serializer(mode="wrap")
+    def _without_unset_extras(self, handler: SerializerFunctionWrapHandler) -> dict:
+        data = handler(self)
+        for key in self.SPARSE:
+            if key in data and data[key] is None:
+                del data[key]
+        return data
+
+
+class CriterionScore(_Sparse):
+    SPARSE: ClassVar[tuple[str, ...]] = ("reference", "rationale")
+
     id: str
     status: Status
     prompted: bool = False
     turn: int | None = None
     quote: str | None = None
+    reference: str | None = None  # what a strong answer says, on a missed or partial criterion of a known case
+    rationale: str | None = None  # the LLM judge's reason for its status
 
     @property
     def credit(self) -> float:
@@ -30,10 +49,14 @@ class CriterionScore(BaseModel):
         return base * PROMPTED_FACTOR if self.prompted and self.status.earned else base
 
 
-class CategoryScore(BaseModel):
+class CategoryScore(_Sparse):
+    SPARSE: ClassVar[tuple[str, ...]] = ("spread",)
+
     weight: int
     score: float = Field(ge=0, le=100)
     criteria: list[CriterionScore]
+    # A sampled judge's category scores ranged this many points from lowest to highest.
+    spread: float | None = None
 
 
 class LevelEstimate(BaseModel):
@@ -43,12 +66,15 @@ class LevelEstimate(BaseModel):
     reasons: list[str]
 
 
-class ScoreReport(BaseModel):
+class ScoreReport(_Sparse):
+    SPARSE: ClassVar[tuple[str, ...]] = ("samples",)
+
     overall: float = Field(ge=0, le=100)
     scorer: Scorer
     case: str | None
     categories: dict[str, CategoryScore]
     level: LevelEstimate | None = None  # None only in reports stored before levels existed
+    samples: int | None = None  # how many judge samples the statuses are the median of
 
     def criterion(self, cid: str) -> CriterionScore | None:
         return next((c for cat in self.categories.values() for c in cat.criteria if c.id == cid), None)

@@ -1,13 +1,22 @@
-"""Scoring a transcript the way its session was planned: against its own plan's phases, and a
-drill on its category only. The runner, the reports and `mlsd score` all score through here."""
+"""Scoring a transcript the way its session was planned: against its own plan's phases, a
+drill on its category only, with the case's references where the candidate fell short. The
+runner, the reports and `mlsd score` all score through here, offline or with the LLM judge."""
 from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
 
 from mlsd.core.plan import Plan
 from mlsd.core.transcript import Transcript
 from mlsd.interviewer.drill import session_plan
+from mlsd.llm.endpoint import Endpoint
+from mlsd.llm.providers import connect
 from mlsd.prompts.case import Case
+from mlsd.rubric.judge_settings import JudgeSettings
 from mlsd.rubric.model import Rubric
 from mlsd.rubric.offline_scorer import score_transcript
+from mlsd.rubric.references import with_references
+from mlsd.rubric.sampled_judge import sampled_judge
 from mlsd.rubric.score import ScoreReport, focused
 from mlsd.sessions.transcript_text import TranscriptError
 
@@ -32,5 +41,23 @@ def for_plan(report: ScoreReport, plan: Plan) -> ScoreReport:
     return focused(report, plan.focus) if plan.focus else report
 
 
+def finish(report: ScoreReport, case: Case | None, plan: Plan) -> ScoreReport:
+    """A scorer's report as sessions keep and show it."""
+    return with_references(for_plan(report, plan), case)
+
+
 def offline_score(transcript: Transcript, case: Case | None, plan: Plan, rubric: Rubric) -> ScoreReport:
-    return for_plan(score_transcript(transcript, case, rubric, plan), plan)
+    return finish(score_transcript(transcript, case, rubric, plan), case, plan)
+
+
+@dataclass(frozen=True)
+class Judge:
+    """The sampled LLM judge on one endpoint."""
+
+    endpoint: Endpoint
+    settings: JudgeSettings = field(default_factory=JudgeSettings)
+
+    def score(self, transcript: Transcript, case: Case | None, plan: Plan, rubric: Rubric) -> ScoreReport:
+        """Blocks while the judge answers: call it from a worker thread or the command line."""
+        report = asyncio.run(sampled_judge(transcript, case, connect(self.endpoint), self.settings, rubric, plan))
+        return finish(report, case, plan)

@@ -20,7 +20,6 @@ from mlsd.llm.providers import connect
 from mlsd.prompts.case import Case
 from mlsd.prompts.loader import CaseCatalog, load_cases
 from mlsd.rubric.compare import Comparison
-from mlsd.rubric.llm_judge import judge
 from mlsd.rubric.model import Rubric, load_rubric
 from mlsd.rubric.score import Scorer, ScoreReport
 from mlsd.sessions import importing
@@ -29,7 +28,7 @@ from mlsd.sessions.practice import PracticeSession
 from mlsd.sessions.progress import Progress, progress
 from mlsd.sessions.replay import ReplayData, replay_data
 from mlsd.sessions.reporting import SessionReport, compare_sessions, session_report
-from mlsd.sessions.scoring import for_plan, offline_score, plan_of
+from mlsd.sessions.scoring import Judge, offline_score, plan_of
 from mlsd.sessions.settings import Settings
 from mlsd.sessions.store import SessionRow, Store
 
@@ -130,8 +129,10 @@ class Service:
         return PracticeSession.resume(store, row, case, clock, self.interviewer_factory())
 
     # ------------------------------------------------------------------ after the session
-    def report(self, store: Store, session_id: int | str) -> SessionReport:
-        return session_report(store, session_id, self.case_for, self.rubric)
+    def report(self, store: Store, session_id: int | str, ask_judge: bool = True) -> SessionReport:
+        """The session's report; with an endpoint configured and `ask_judge`, the sampled LLM
+        judge is asked (once: its report is stored) and gives the headline score."""
+        return session_report(store, session_id, self.case_for, self.rubric, self.judge() if ask_judge else None)
 
     def replay(self, store: Store, session_id: int) -> ReplayData:
         return replay_data(store, session_id, self.case_for, self.rubric)
@@ -173,7 +174,12 @@ class Service:
         plan = plan_of(transcript, self.rubric, source)
         if scorer == "offline":
             return offline_score(transcript, case, plan, self.rubric)
-        return for_plan(asyncio.run(judge(transcript, case, connect(self.judge_endpoint()), self.rubric, plan)), plan)
+        return Judge(self.judge_endpoint(), self.settings.judge_settings()).score(transcript, case, plan, self.rubric)
+
+    def judge(self) -> Judge | None:
+        """The sampled LLM judge, when an endpoint is configured."""
+        endpoint = self.settings.endpoint()
+        return Judge(endpoint, self.settings.judge_settings()) if endpoint else None
 
     def judge_endpoint(self) -> Endpoint:
         """The endpoint the LLM judge would use, or why there is none."""

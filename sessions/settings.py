@@ -17,12 +17,15 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 
 from mlsd.interviewer.context_budget import DEFAULT_BUDGET
 from mlsd.llm.endpoint import DEFAULT_MODEL, Endpoint
+from mlsd.rubric.judge_settings import DEFAULT_SAMPLES, DEFAULT_TEMPERATURE, JudgeSettings
 
 # Environment variable -> setting. Only these: a stray MODEL or MINUTES means nothing to us.
 ENVIRONMENT = {"OPENAI_API_KEY": "api_key", "OPENAI_BASE_URL": "base_url", "MLSD_MODEL": "model"}
 CONFIG_KEYS = frozenset({"minutes", "backend", "model", "base_url", "api_key", "theme", "export_dir", "timeout",
-                         "context_budget"})
-FLAGS = frozenset({"minutes", "backend", "model"})
+                         "context_budget", "judge_samples", "judge_temperature", "local_servers"})
+# Flag -> setting, where the two are named differently.
+FLAGS = {"minutes": "minutes", "backend": "backend", "model": "model", "samples": "judge_samples"}
+MAX_SAMPLES = 15
 
 
 class SettingsError(Exception):
@@ -81,6 +84,9 @@ class Settings(BaseSettings):
     theme: str | None = None
     timeout: float = 30.0
     context_budget: int = DEFAULT_BUDGET
+    judge_samples: int = DEFAULT_SAMPLES
+    judge_temperature: float = DEFAULT_TEMPERATURE
+    local_servers: bool = True  # with no key and no base URL, look for an LLM server on loopback
 
     @classmethod
     def settings_customise_sources(cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource,
@@ -115,6 +121,27 @@ class Settings(BaseSettings):
             raise ValueError(f"{value!r} is not a positive number")
         return value
 
+    @field_validator("judge_samples", mode="before")
+    @classmethod
+    def _samples(cls, value: Any) -> Any:
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_SAMPLES:
+            raise ValueError(f"{value!r} is not a whole number from 1 to {MAX_SAMPLES}")
+        return value
+
+    @field_validator("judge_temperature", mode="before")
+    @classmethod
+    def _temperature(cls, value: Any) -> Any:
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 2:
+            raise ValueError(f"{value!r} is not a number from 0 to 2")
+        return value
+
+    @field_validator("local_servers", mode="before")
+    @classmethod
+    def _true_or_false(cls, value: Any) -> Any:
+        if not isinstance(value, bool):
+            raise ValueError(f"{value!r} is not true or false")
+        return value
+
     @field_validator("export_dir", mode="after")
     @classmethod
     def _expand(cls, value: Path) -> Path:
@@ -135,6 +162,9 @@ class Settings(BaseSettings):
         else:
             self.backend, self.backend_reason = "offline", "no API key or base URL set"
         return self
+
+    def judge_settings(self) -> JudgeSettings:
+        return JudgeSettings(self.judge_samples, self.judge_temperature)
 
     def endpoint(self) -> Endpoint | None:
         """The LLM endpoint, when the backend is openai."""
@@ -160,16 +190,19 @@ class Settings(BaseSettings):
 
 def load_settings(flags: Mapping[str, object] | None = None) -> Settings:
     """Settings from `flags` (None meaning not given), the environment and the config file."""
-    given = {k: v for k, v in (flags or {}).items() if v is not None and k in FLAGS}
+    given = {FLAGS[k]: v for k, v in (flags or {}).items() if v is not None and k in FLAGS}
     try:
         return Settings(**given)  # type: ignore[arg-type]  # flags are checked by the validators
     except ValidationError as exc:
-        raise SettingsError(_one_line(exc)) from None
+        # A bad value given as a flag is named as the flag the user typed.
+        named = {setting: f"--{flag}" for flag, setting in FLAGS.items() if flag != setting and setting in given}
+        raise SettingsError(_one_line(exc, named)) from None
 
 
-def _one_line(exc: ValidationError) -> str:
+def _one_line(exc: ValidationError, named: Mapping[str, str]) -> str:
     err = exc.errors()[0]
     cause = err.get("ctx", {}).get("error")
     msg = str(cause) if cause is not None else err["msg"]
     where = ".".join(str(p) for p in err["loc"])
+    where = named.get(where, where)
     return f"{where}: {msg}" if where else msg

@@ -1,3 +1,5 @@
+import io
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -18,6 +20,19 @@ def isolated_home(tmp_path, monkeypatch):
     for var in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "MLSD_MODEL"):
         monkeypatch.delenv(var, raising=False)
     return home
+
+
+@pytest.fixture
+def cli(capsys, monkeypatch):
+    """`mlsd ARGS` in this process: a CompletedProcess like the subprocess one."""
+    from mlsd.tui.cli import main
+
+    def run(*args, stdin=""):
+        monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+        code = main([str(a) for a in args])
+        out, err = capsys.readouterr()
+        return subprocess.CompletedProcess(args, code, out, err)
+    return run
 
 
 @pytest.fixture(scope="session")

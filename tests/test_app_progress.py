@@ -106,7 +106,7 @@ async def test_report_time_use_tab_shows_the_timeline_and_each_phase():
     seed(app)
     async with app.run_test(size=(100, 32)) as pilot:
         await until(pilot, lambda: isinstance(app.screen, ReportScreen) and app.screen.result is not None)
-        await pilot.press("t", "t")
+        await pilot.press("t", "t", "t")  # past the debrief and the common mistakes
         screen = app.screen
         await until(pilot, lambda: screen.query(Timeline))
         strip = str(screen.query_one(Timeline).render())

@@ -5,13 +5,15 @@ from __future__ import annotations
 import pytest
 from textual.widgets import TextArea
 
+from mlsd.core.status import Status
+from mlsd.rubric.score import CriterionScore, assemble
 from mlsd.tui.app import Start
 from mlsd.tui.screens.practice import PracticeScreen
 from mlsd.tui.screens.replay import ReplayScreen
 from mlsd.tui.screens.report import ReportScreen
 from mlsd.tui.widgets.answer_box import AnswerBox
 
-from app_helpers import make_app, seed, until
+from app_helpers import db, make_app, seed, until
 
 SIZES = pytest.mark.parametrize("size", [(100, 32), (80, 24)], ids=["100x32", "80x24"])
 
@@ -59,16 +61,56 @@ def test_practice_mid_session(snap_compare, size):
     assert snap_compare(app, terminal_size=size, run_before=ready)
 
 
-@SIZES
-def test_report(snap_compare, size):
+def report_app(judge: bool = False):
+    """The report of session 2 (payment-fraud, medium), scored by the checklist or, with
+    `judge`, by a stored LLM judge's report beside it."""
     app, _ = make_app(Start("report", session_id=2))
     seed(app)
+    if judge:
+        judged(app, 2)
+    return app
 
+
+def on_tab(app, presses: int):
     async def ready(pilot):
         await until(pilot, lambda: isinstance(app.screen, ReportScreen) and app.screen.result is not None)
+        await pilot.press(*["t"] * presses)
         await pilot.pause(0.1)
 
-    assert snap_compare(app, terminal_size=size, run_before=ready)
+    return ready
+
+
+def judged(app, session_id: int) -> None:
+    """A stored judge's report: the checklist's own verdicts read again by a judge that gives
+    the model category less and disagreed with itself there."""
+    store = db(app)
+    checklist = store.scores(session_id)["offline"]
+    criteria = {c.id: c for cat in checklist.categories.values() for c in cat.criteria}
+    criteria["model_tradeoffs"] = CriterionScore(id="model_tradeoffs", status=Status.MISSED,
+                                                 rationale="Names XGBoost without a tradeoff for this system.")
+    report = assemble(app.service.rubric, "llm", checklist.case, criteria)
+    for cid, cat in report.categories.items():
+        cat.spread = 50.0 if cid == "model" else 0.0
+    store.save_score(session_id, report.model_copy(update={"samples": 3}))
+
+
+@SIZES
+def test_report(snap_compare, size):
+    app = report_app()
+    assert snap_compare(app, terminal_size=size, run_before=on_tab(app, 0))
+
+
+@SIZES
+def test_report_debrief(snap_compare, size):
+    app = report_app()
+    assert snap_compare(app, terminal_size=size, run_before=on_tab(app, 1))
+
+
+@SIZES
+def test_report_judged(snap_compare, size):
+    """The judge's score is the headline, the checklist beside it, the split category marked."""
+    app = report_app(judge=True)
+    assert snap_compare(app, terminal_size=size, run_before=on_tab(app, 1))
 
 
 @SIZES

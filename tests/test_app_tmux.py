@@ -68,7 +68,7 @@ def test_a_one_minute_session_in_a_real_terminal_ends_in_the_score_report(tmp_pa
         term.keys("Enter")
         term.wait_for("You · 00:", 5)
         # The clock runs out on its own: the session ends and the report opens.
-        term.wait_for("overall / 100", 75)
+        term.wait_for("/100 · checklist", 75)
         screen = term.wait_for("Data and features", 10)
         assert "Criteria" in screen and "Addresses cold start" in screen
     finally:

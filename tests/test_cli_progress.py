@@ -1,26 +1,11 @@
 """Time use, comparing attempts, drills and history, through the `mlsd` command: what the bar
 checks as a user runs it (a subprocess), the rest through the same entry point in this
 process, which is faster; both on a real SQLite file."""
-import io
 import json
-import subprocess
 
-import pytest
 from test_cli import TRANSCRIPTS, assert_one_line_error, mlsd
 
 from mlsd.sessions.store import Store
-from mlsd.tui.cli import main
-
-
-@pytest.fixture
-def cli(capsys, monkeypatch):
-    """`mlsd ARGS` in this process: a CompletedProcess like the subprocess one."""
-    def run(*args, stdin=""):
-        monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
-        code = main([str(a) for a in args])
-        out, err = capsys.readouterr()
-        return subprocess.CompletedProcess(args, code, out, err)
-    return run
 
 
 def imported(*names, run=mlsd):

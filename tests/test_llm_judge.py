@@ -121,4 +121,6 @@ def test_score_with_the_llm_judge_and_see_both_scorers_in_the_report(tmp_path):
     assert json.loads(llm_run.stdout)["scorer"] == "llm"
     assert json.loads(llm_run.stdout)["categories"]["data_features"]["criteria"][2]["status"] == "met"
     assert json.loads(offline.stdout)["scorer"] == "offline"
-    assert "| Category | Weight | offline | llm |" in report.stdout and "**llm scorer**" in report.stdout
+    # The judge is the headline, the offline checklist beside it, each named for what it is.
+    assert "| Category | Weight | judge | checklist |" in report.stdout
+    assert "from the LLM judge, median of 3 samples" in report.stdout and "**beside it**" in report.stdout

@@ -16,7 +16,7 @@ from mlsd.prompts.case import Case
 from mlsd.prompts.loader import CaseFileError
 from mlsd.rubric.calibration import CalibrationError, calibrate, render_text
 from mlsd.rubric.model import load_rubric
-from mlsd.rubric.report import FORMATS, MARK, about, render_report
+from mlsd.rubric.report import FORMATS, MARK, ReportInput, about, render_report, scorer_name
 from mlsd.rubric.score import ScoreReport
 from mlsd.sessions.history import HistoryEntry
 from mlsd.sessions.service import Service, SessionError, load_catalog
@@ -60,10 +60,13 @@ def build_parser() -> argparse.ArgumentParser:
     sc.add_argument("--scorer", choices=["offline", "llm"], default="offline")
     sc.add_argument("--case", help="score against this case (default: the transcript's `case:` header)")
     sc.add_argument("--json", action="store_true", help="print the Score JSON")
+    sc.add_argument("--samples", type=int, metavar="K",
+                    help="ask the LLM judge K times and keep the median (default 3)")
     rp = sub.add_parser("report", help="a session's score report")
     rp.add_argument("session")
     rp.add_argument("--format", choices=FORMATS, default="md")
     rp.add_argument("-o", "--output", type=Path)
+    rp.add_argument("--samples", type=int, metavar="K", help="with an LLM endpoint: judge samples (default 3)")
     hi = sub.add_parser("history", help="past sessions with scores, levels and progress")
     hi.add_argument("--json", action="store_true", help="print the sessions, trends and suggestion as JSON")
     co = sub.add_parser("compare", help="two attempts side by side")
@@ -82,6 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
     ca.add_argument("folder", metavar="DIR", type=Path)
     ca.add_argument("--scorer", choices=["offline", "llm"], default="offline")
     ca.add_argument("--json", action="store_true", help="print the figures as JSON")
+    ca.add_argument("--samples", type=int, metavar="K", help="with --scorer llm: judge samples (default 3)")
     return p
 
 
@@ -99,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    flags = {k: getattr(args, k, None) for k in ("backend", "model", "minutes")}
+    flags = {k: getattr(args, k, None) for k in ("backend", "model", "minutes", "samples")}
     settings = load_settings(flags)
     cmd = args.command or "home"
     if cmd == "config":
@@ -129,7 +133,7 @@ def write_out(text: str, output: Path | None) -> None:
 def summary(service: Service, report: ScoreReport, title: str) -> str:
     rubric = service.rubric
     names = {c.id: c.name for c in rubric.criteria}
-    lines = [f"{title}: {report.overall:.0f}/100 ({report.scorer} scorer)", ""]
+    lines = [f"{title}: {report.overall:.0f}/100 from the {scorer_name(report)}", ""]
     for cat in rubric.categories:
         cs = report.categories.get(cat.id)
         if cs is None:  # a drill is scored on its own category only
@@ -146,6 +150,16 @@ def summary(service: Service, report: ScoreReport, title: str) -> str:
         lines += ["", f"Level estimate: {report.level.estimate}"] + [f"  · {r}" for r in report.level.reasons]
     lines += ["", textwrap.fill(about(report, rubric), width=100)]
     return "\n".join(lines) + "\n"
+
+
+def headline_notes(data: ReportInput) -> str:
+    """Under a score: the checklist beside the judge and how far they agree, or why no judge."""
+    lines = [f"Beside it: {o.overall:.0f}/100 from the {scorer_name(o)}" for o in data.others or []]
+    if data.agreement is not None:
+        lines.append(data.agreement.summary[0].upper() + data.agreement.summary[1:])
+    if data.judge_note:
+        lines.append(data.judge_note[0].upper() + data.judge_note[1:])
+    return "".join(line + "\n" for line in lines)
 
 
 def interactive() -> bool:
@@ -226,9 +240,14 @@ def cmd_practice(args: argparse.Namespace, service: Service) -> int:
     print(HELP)
     code = PlainDialogue(session).run()
     if session.score is not None:
+        judge = service.judge()
+        if judge is not None:
+            print(f"\nAsking the LLM judge ({judge.endpoint.label}, {judge.settings.samples} samples)...")
+        result = service.report(session.store, session.id)
         print()
-        print(summary(service, session.score, kind + case.title))
-        print(f"Full report: mlsd report {session.id}    Transcript: mlsd replay {session.id}")
+        print(summary(service, result.data.report, kind + case.title), end="")
+        print(headline_notes(result.data), end="")
+        print(f"\nFull report: mlsd report {session.id}    Transcript: mlsd replay {session.id}")
     session.store.close()
     return code
 

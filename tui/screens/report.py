@@ -1,9 +1,10 @@
-"""The debrief: overall score and level estimate, the six weighted categories, each criterion
-with its quote and how it came up, the common mistakes made, what the score can and cannot
-read, and exports to Markdown, HTML and JSON."""
+"""The report: the headline score (the LLM judge's when there is one, the offline checklist
+beside it) and level estimate, the six weighted categories, each criterion with its quote and
+how it came up, the debrief (what a strong answer says where the candidate fell short), the
+common mistakes made, time use, what the score can and cannot read, and exports to Markdown,
+HTML and JSON."""
 from __future__ import annotations
 
-from contextlib import suppress
 from pathlib import Path
 from typing import ClassVar
 
@@ -22,12 +23,14 @@ from textual.widgets import (
     TabPane,
 )
 
+from mlsd.rubric.consensus import disagreements
 from mlsd.rubric.model import Rubric
-from mlsd.rubric.report import MARK, about, render_report, signed
+from mlsd.rubric.report import MARK, ReportInput, about, render_report, scorer_name, short_name, signed
 from mlsd.rubric.timing import Timing
 from mlsd.sessions.reporting import SessionReport
 from mlsd.tui.db import in_thread
 from mlsd.tui.screens.base import MlsdScreen
+from mlsd.tui.widgets.debrief_view import debrief_view
 from mlsd.tui.widgets.fmt import clip, stamp
 from mlsd.tui.widgets.score_bars import ScoreBars
 from mlsd.tui.widgets.timeline import Timeline
@@ -39,7 +42,8 @@ EXPORTS = {"md": "Markdown", "html": "HTML", "json": "JSON"}
 class ReportScreen(MlsdScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "jump", "Go to turn", tooltip="Replay the session at the turn of the selected criterion"),
-        Binding("t", "switch_tab", "Next tab", tooltip="Criteria, common mistakes, time use, about this score"),
+        Binding("t", "switch_tab", "Next tab",
+                tooltip="Criteria, debrief, common mistakes, time use, about this score"),
         Binding("r", "replay", "Replay"),
         Binding("m", "export('md')", "Markdown"),
         Binding("h", "export('html')", "HTML"),
@@ -51,6 +55,7 @@ class ReportScreen(MlsdScreen):
         super().__init__()
         self.session_id = session_id
         self.result: SessionReport | None = None
+        self.judge_asked = False  # once per screen: a judge that failed is not asked again here
 
     @property
     def rubric(self) -> Rubric:
@@ -72,6 +77,8 @@ class ReportScreen(MlsdScreen):
                 self._columns(table)
                 yield table
                 yield Static("", id="detail")
+            with TabPane("Debrief", id="tab-debrief"), VerticalScroll(id="debrief-scroll"):
+                yield Static("", id="debrief")
             with TabPane("Common mistakes", id="tab-mistakes"):
                 yield Static("", id="mistakes")
             with TabPane("Time use", id="tab-time"), VerticalScroll(id="time-use"):
@@ -91,17 +98,34 @@ class ReportScreen(MlsdScreen):
         table.add_column("Quote", key="quote", width=quote_width)
 
     def on_mount(self) -> None:
+        # The checklist (or a judge's stored report) shows at once; a judge asked now takes
+        # its time, and replaces the headline when it answers.
+        self._load(ask_judge=False)
+
+    def _load(self, ask_judge: bool) -> None:
         service = self.service
-        in_thread(self, service, lambda store: service.report(store, self.session_id), self.show, name="report")
+        in_thread(self, service, lambda store: service.report(store, self.session_id, ask_judge=ask_judge),
+                  self.show, name="judge" if ask_judge else "report")
 
     def show(self, result: SessionReport) -> None:
         if not self.query(DataTable):  # its tab pane mounts a moment after the screen
             self.call_after_refresh(self.show, result)
             return
-        with suppress(NoMatches):  # the app quit while the report was loading: its widgets are going away
+        try:
             self._show(result)
+        except NoMatches:
+            return  # the app quit while the report was loading: its widgets are going away
+        judge = self.service.judge()
+        if judge is not None and result.data.report.scorer != "llm" and not self.judge_asked:
+            self.judge_asked = True
+            n = judge.settings.samples
+            head = self.query_one("#report-head", Label)
+            head.update(f"{head.render()} · asking the LLM judge ({judge.endpoint.label}, "
+                        f"{n} sample{'s' if n != 1 else ''})…")
+            self._load(ask_judge=True)
 
     def _show(self, result: SessionReport) -> None:
+        first = self.result is None
         self.result = result
         d, row = result.data, result.row
         report = d.report
@@ -110,16 +134,27 @@ class ReportScreen(MlsdScreen):
             f"{row.started[:16].replace('T', ' ')} · {row.minutes:g} min · "
             f"{d.meta['interviewer']} · {row.status.replace('_', ' ')}")
         self.query_one("#overall", Digits).update(f"{report.overall:.0f}")
-        if report.level:
-            self.query_one("#level", Label).update(f"level: {report.level.estimate}")
+        samples = f" ×{report.samples}" if report.samples and report.samples > 1 else ""
+        self.query_one("#overall-label", Label).update(
+            f"/100 · {'LLM judge' + samples if report.scorer == 'llm' else 'checklist'}")
+        self.query_one("#level", Label).update(f"level: {report.level.estimate}" if report.level else "")
         reasons = "\n".join(f"• {r}" for r in report.level.reasons) if report.level else ""
         self.query_one("#about", Static).update(Text(
             (f"Level estimate: {report.level.estimate}\n{reasons}\n\n" if report.level else "")
             + about(report, self.rubric)))
-        others = " · ".join(f"{o.scorer} scorer: {o.overall:.0f}" for o in d.others or [])
-        self.query_one("#other-scorers", Label).update(others)
-        self.query_one("#bars-slot", Static).remove()
-        self.query_one("#score-top").mount(ScoreBars(report, self.rubric, id="bars"))
+        # The other scorer in 20 columns: "checklist 30, junior".
+        others = [f"{short_name(o)} {o.overall:.0f}" + (f", {o.level.estimate}" if o.level else "")
+                  for o in d.others or []]
+        if d.agreement is not None:
+            others.append(f"agree on {d.agreement.same} of {d.agreement.of}")
+        elif d.judge_note:
+            others.append("judge unavailable")
+        self.query_one("#other-scorers", Label).update("\n".join(others))
+        if first:
+            self.query_one("#bars-slot", Static).remove()
+            self.query_one("#score-top").mount(ScoreBars(report, self.rubric, id="bars"))
+        else:
+            self.query_one(ScoreBars).show(report)
         names = {c.id: c.name for c in self.rubric.criteria}
         name_width, quote_width = self._widths()
         turns = dict(d.transcript.numbered())
@@ -127,6 +162,7 @@ class ReportScreen(MlsdScreen):
         styles = {"met": f"bold {theme.success}", "partial": f"bold {theme.warning}", "missed": f"bold {theme.error}",
                   "n/a": "dim"}
         table = self.query_one(DataTable)
+        table.clear()
         for cat in report.categories.values():
             for c in cat.criteria:
                 where = "diagram" if c.quote and c.turn is None else (
@@ -135,12 +171,31 @@ class ReportScreen(MlsdScreen):
                 table.add_row(Text(MARK[c.status], style=styles[c.status]), clip(names.get(c.id, c.id), name_width),
                               how, where, clip((c.quote or "").replace("\n", " "), quote_width), key=c.id)
         self._detail()
-        table.focus()
+        if first:
+            table.focus()
         lines = [f"• [b]{m.title}[/b]: {m.why}" for m in result.mistakes]
         none = "None of the common mistakes: well done."
         self.query_one("#mistakes", Static).update("\n".join(lines) if lines else none)
         self.query_one(TabbedContent).get_tab("tab-mistakes").label = f"Common mistakes ({len(lines)})"
-        self._time_use(result.timing)
+        self._debrief(d, styles)
+        if first:
+            self._time_use(result.timing)  # the same whoever scored
+
+    def _debrief(self, d: ReportInput, styles: dict[str, str]) -> None:
+        """Which scorer said what above it: the debrief follows the headline scorer."""
+        report = d.report
+        head = [f"Scored by the {scorer_name(report)}"
+                + "".join(f"; beside it the {scorer_name(o)}: {o.overall:.0f}/100" for o in d.others or []) + "."]
+        if d.agreement is not None:
+            head.append(d.agreement.summary[0].upper() + d.agreement.summary[1:] + ".")
+        cats = {c.id: c.name for c in self.rubric.categories}
+        for cid in disagreements(report):
+            head.append(f"The judge disagreed with itself on {cats[cid]}: its samples ranged "
+                        f"{report.categories[cid].spread:.0f} points.")
+        if d.judge_note:
+            head.append(d.judge_note[0].upper() + d.judge_note[1:] + ".")
+        if d.debrief is not None:
+            self.query_one("#debrief", Static).update(debrief_view(d.debrief, {**styles, "dim": "dim"}, head))
 
     def _time_use(self, timing: Timing) -> None:
         """The timeline strip, then each phase's planned and spent minutes and the pace."""
@@ -210,10 +265,12 @@ class ReportScreen(MlsdScreen):
 
     def action_switch_tab(self) -> None:
         tabs = self.query_one(TabbedContent)
-        order = ["tab-criteria", "tab-mistakes", "tab-time", "tab-about"]
+        order = ["tab-criteria", "tab-debrief", "tab-mistakes", "tab-time", "tab-about"]
         tabs.active = order[(order.index(tabs.active) + 1) % len(order)] if tabs.active in order else order[0]
         if tabs.active == "tab-criteria":
             self.query_one(DataTable).focus()
+        elif tabs.active == "tab-debrief":
+            self.query_one("#debrief-scroll").focus()
 
     def action_replay(self) -> None:
         self.mlsd.open_replay(self.session_id)
