@@ -64,6 +64,12 @@ class Service:
         """A connection of the calling thread's own (SQLite connections stay in their thread)."""
         return Store(self.settings.db_path)
 
+    def use_local_server(self, base_url: str, model: str) -> None:
+        """An LLM server on this machine the user accepted: the interviewer and the judge from
+        the next session on (the settings of this run only; nothing is written)."""
+        self.settings = self.settings.model_copy(update={"backend": "openai", "backend_reason": "",
+                                                         "base_url": base_url, "model": model})
+
     def check_endpoint(self) -> None:
         """A bad key or an unknown model is said now, before any clock starts."""
         endpoint = self.settings.endpoint()

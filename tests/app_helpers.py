@@ -2,10 +2,11 @@
 dates so screens look the same on every run, and waiting for the session thread."""
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from mlsd.interviewer.clock import FakeClock
 from mlsd.interviewer.context import Interviewer
+from mlsd.llm.local_servers import Known
 from mlsd.prompts.loader import load_cases
 from mlsd.rubric.model import load_rubric
 from mlsd.rubric.offline_scorer import score_transcript
@@ -20,12 +21,15 @@ FIXED_DATES = ("2026-11-18T09:30:00+00:00", "2026-11-20T18:05:00+00:00", "2026-1
 
 
 def make_app(start: Start | None = None, clock: FakeClock | None = None, minutes: float = 45,
-             interviewer: Callable[[], Interviewer] | None = None) -> tuple[MlsdApp, FakeClock]:
+             interviewer: Callable[[], Interviewer] | None = None,
+             local_servers: Sequence[Known] = ()) -> tuple[MlsdApp, FakeClock]:
+    """No local LLM servers are looked for unless a test names where: the screens must not
+    depend on what happens to run on this machine."""
     clock = clock or FakeClock()
     settings = load_settings({"minutes": minutes})
     service = Service(settings, load_catalog(settings), clock_factory=lambda offset: _at(clock, offset),
                       interviewer_factory=interviewer)
-    app = MlsdApp(service, start)
+    app = MlsdApp(service, start, local_servers=local_servers)
     return app, clock
 
 

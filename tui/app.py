@@ -3,7 +3,7 @@ a screen needs from mlsd comes from the session service (`app.service`): the set
 cases, and the practice sessions with their injected clock and interviewer."""
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -14,6 +14,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from mlsd.interviewer.clock import Clock
+from mlsd.llm.local_servers import KNOWN, Known, LocalServer
 from mlsd.sessions.practice import PracticeSession
 from mlsd.sessions.service import Service, SessionError, new_seed
 from mlsd.sessions.store import SessionRow, Store
@@ -42,10 +43,15 @@ class MlsdApp(App[None]):
     CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses (benchmarks) live elsewhere
     ENABLE_COMMAND_PALETTE = True
 
-    def __init__(self, service: Service, start: Start | None = None) -> None:
+    def __init__(self, service: Service, start: Start | None = None, local_servers: Sequence[Known] = KNOWN) -> None:
         super().__init__()
         self.service = service
         self.start = start or Start()
+        # Where to look for a local LLM server: only with no key and no base URL set, and not
+        # when the config says offline or says not to look.
+        s = service.settings
+        looking = s.endpoint() is None and s.backend_reason != "chosen" and s.local_servers
+        self.local_servers: Sequence[Known] = local_servers if looking else ()
         theme = service.settings.theme
         if theme and theme in self.available_themes:
             self.theme = theme
@@ -110,6 +116,14 @@ class MlsdApp(App[None]):
 
     def show_report_after_practice(self, session_id: int) -> None:
         self.switch_screen(ReportScreen(session_id))
+
+    def use_local_server(self, server: LocalServer, model: str) -> None:
+        """The user accepted a local server: it is the interviewer and the judge from now on, in this run."""
+        self.service.use_local_server(server.base_url, model)
+        self.local_servers = ()
+        self.notify(f"{server.name} ({model}) is the interviewer and the judge for this run. To keep it, put "
+                    f'base_url = "{server.base_url}" and model = "{model}" in {self.service.settings.config_file}.',
+                    title="Local LLM", timeout=12)
 
     # ------------------------------------------------------------------ other screens
     def open_report(self, session_id: int) -> None:

@@ -9,13 +9,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, Label, Static
+from textual.worker import Worker, WorkerState
 
 from mlsd.interviewer.drill import DRILL_MINUTES
+from mlsd.llm.local_servers import LocalServer, find_local_server
 from mlsd.rubric.model import Rubric
 from mlsd.sessions.history import SessionSummary
 from mlsd.sessions.progress import Progress
 from mlsd.tui.db import in_thread
 from mlsd.tui.screens.base import MlsdScreen
+from mlsd.tui.screens.local_llm import LocalServerScreen
 from mlsd.tui.widgets.fmt import clip
 from mlsd.tui.widgets.trend import Trend
 
@@ -46,6 +49,8 @@ class HomeScreen(MlsdScreen):
         Binding("o", "report", "Report", tooltip="Open the report of the selected recent session"),
         Binding("v", "replay", "Replay", tooltip="Replay the selected recent session"),
         Binding("h", "history", "History"),
+        Binding("l", "local", "Use local LLM",
+                tooltip="Use the LLM server found on this machine as the interviewer and judge"),
         Binding("q", "app.quit", "Quit"),
     ]
 
@@ -54,6 +59,7 @@ class HomeScreen(MlsdScreen):
         self.items: list[SessionSummary] = []
         self.recent: list[SessionSummary] = []
         self.progress: Progress | None = None
+        self.local: LocalServer | None = None  # found on loopback, not yet accepted
 
     def compose(self) -> ComposeResult:
         yield Label("", id="home-head")
@@ -74,11 +80,36 @@ class HomeScreen(MlsdScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        s = self.service.settings
-        self.query_one("#home-head", Label).update(
-            f"mlsd · {s.minutes:g}-minute mock interviews · interviewer: {s.interviewer_label}")
+        self._head()
         self._fill_cases()
         self.query_one("#cases", DataTable).focus()
+        known = self.mlsd.local_servers
+        if known:
+            self.run_worker(lambda: find_local_server(known), thread=True, name="local-llm", group="local-llm")
+
+    def _head(self) -> None:
+        s = self.service.settings
+        head = f"mlsd · {s.minutes:g}-minute mock interviews · interviewer: {s.interviewer_label}"
+        if self.local is not None:
+            head = (f"mlsd · interviewer: offline · {self.local.name} found on :{self.local.port} "
+                    f"({self.local.model}) · l to use it")
+        self.query_one("#home-head", Label).update(head)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        found = event.worker.result
+        if event.worker.name != "local-llm" or event.state != WorkerState.SUCCESS or found is None:
+            return
+        if self.mlsd.local_servers:  # still looking: nothing was accepted meanwhile
+            self.local = found
+            self._head()
+            self.refresh_bindings()
+            self.notify(f"{found.name} is running on this machine with {len(found.models)} "
+                        f"model{'s' if len(found.models) != 1 else ''}. Press l to use it; nothing is "
+                        "sent to it until you do.", title="Local LLM found", timeout=10)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # The key shows in the footer only while there is a server to accept.
+        return self.local is not None if action == "local" else True
 
     def on_resize(self) -> None:
         self._fill_cases()
@@ -212,6 +243,20 @@ class HomeScreen(MlsdScreen):
     def action_replay(self) -> None:
         if (sid := self._recent_id()) is not None:
             self.mlsd.open_replay(sid)
+
+    def action_local(self) -> None:
+        server = self.local
+        if server is None:
+            return
+
+        def chosen(model: str | None) -> None:
+            if model is not None:
+                self.mlsd.use_local_server(server, model)
+                self.local = None
+                self._head()
+                self.refresh_bindings()
+
+        self.app.push_screen(LocalServerScreen(server), chosen)
 
     def action_history(self) -> None:
         self.mlsd.open_history()
