@@ -71,9 +71,8 @@ class Policy:
             return Move(kind="close", phase=self.plan.phases[-1].id, elapsed=elapsed)
         now = self.plan.phase_at(elapsed)
         answer = self._answer(text)
-        current = self.plan.phase(self.phase)
-        if now.index > current.index:
-            return self._move_on(now, elapsed, tracker, answer)
+        if now.index > self.plan.phase(self.phase).index:
+            return self._move_on(elapsed, tracker, answer)
         if answer["facts"] or answer["unknown_question"]:
             return self._record(Move(kind="answer", phase=now.id, elapsed=elapsed, **answer))
         return self._record(self._within_phase(now, elapsed, text, evidence, tracker))
@@ -86,36 +85,43 @@ class Policy:
         now = self.plan.phase_at(elapsed)
         if now.index <= self.plan.phase(self.phase).index:
             return None
-        return self._move_on(now, elapsed, tracker, {})
+        return self._move_on(elapsed, tracker, {})
 
-    def _move_on(self, now: Phase, elapsed: int, tracker: EvidenceTracker, answer: Answer) -> Move:
-        due = self._must_probes_due(tracker, before=now.index)
-        if due:
-            return self._probe(due, self.phase, elapsed, answer or None)
-        move = Move(kind="transition", phase=now.id, elapsed=elapsed, transition_to=now.id,
-                    question=self.lines.phases[now.id].opening, **answer)
+    def _move_on(self, elapsed: int, tracker: EvidenceTracker, answer: Answer) -> Move:
+        """On to the next phase, after the must-probes of the phases behind us. One phase at a
+        time, even when the clock is further on: every phase gets its opening question, and the
+        candidate catches up in a turn or two."""
+        current = self.plan.phase(self.phase)
+        due = self._must_probes_due(tracker, upto=current.index)
+        probe = self._probe(due, self.phase, elapsed, answer)
+        if probe:
+            return probe
+        following = self.plan.phases[current.index + 1]
+        move = Move(kind="transition", phase=following.id, elapsed=elapsed, transition_to=following.id,
+                    question=self.lines.phases[following.id].opening, **answer)
         return self._record(move)
 
     def _within_phase(self, now: Phase, elapsed: int, text: str, evidence: TurnEvidence,
                       tracker: EvidenceTracker) -> Move:
         progress = self.plan.progress_in_phase(elapsed)
         must = [c for c in self._gaps(tracker, now.id) if c.must_probe and c.id not in self.probed]
-        if must and progress >= MUST_PROBE_AFTER:
-            return self._probe(must, now.id, elapsed)
+        if must and progress >= MUST_PROBE_AFTER and (probe := self._probe(must, now.id, elapsed)):
+            return probe
         if self._lingering(now, elapsed, evidence):
             return Move(kind="nudge", phase=now.id, elapsed=elapsed, question=self._phase_question(now))
         if now.id == OPENING:
             clarifying = self.clarifying
             if clarifying is not None and not any(is_question(s.text) for s in sentences(text)) \
-                    and clarifying.id not in self.probed and tracker.finding(clarifying.id).level == Level.MISSED:
-                return self._probe([clarifying], now.id, elapsed)
+                    and clarifying.id not in self.probed and tracker.finding(clarifying.id).level == Level.MISSED \
+                    and (probe := self._probe([clarifying], now.id, elapsed)):
+                return probe
         elif now.id == CLOSING:
             return self._tradeoffs(now, elapsed, tracker)
         else:
             missed = [c for c in self._gaps(tracker, now.id) if c.id not in self.probed]
             thin = len(words(text)) < 25 and not evidence.hits
-            if missed and self._may_probe(now, progress, thin):
-                return self._probe(missed, now.id, elapsed)
+            if missed and self._may_probe(now, progress, thin) and (probe := self._probe(missed, now.id, elapsed)):
+                return probe
         return Move(kind="follow_up", phase=now.id, elapsed=elapsed, question=self._follow_up(now))
 
     def _gaps(self, tracker: EvidenceTracker, phase: PhaseId) -> list[Criterion]:
@@ -133,8 +139,8 @@ class Policy:
         if self.last_kind != "probe" and self.probes_in_phase[now.id] < PROBE_CAP[now.id]:
             left = [c for p in self.plan.phases[1:-1] for c in tracker.missed(p.id) if c.id not in self.probed]
             left.sort(key=lambda c: -self.rubric.weight_each(c))
-            if left:
-                return self._probe(left, now.id, elapsed)
+            if probe := self._probe(left, now.id, elapsed):
+                return probe
         for q in self.rubric.tradeoff_questions.get("questions", []):
             if q not in self.asked:
                 return Move(kind="follow_up", phase=now.id, elapsed=elapsed, question=q)
@@ -150,15 +156,21 @@ class Policy:
         topics = {self.plan.index_of(self.rubric.criterion(c).phase) for c in evidence.hits}
         return max(topics) < now.index
 
-    def _must_probes_due(self, tracker: EvidenceTracker, before: int) -> list[Criterion]:
-        return [c for p in self.plan.phases[:before] for c in self._gaps(tracker, p.id)
+    def _must_probes_due(self, tracker: EvidenceTracker, upto: int) -> list[Criterion]:
+        return [c for p in self.plan.phases[:upto + 1] for c in self._gaps(tracker, p.id)
                 if c.must_probe and c.id not in self.probed]
 
-    def _probe(self, candidates: list[Criterion], phase: PhaseId, elapsed: int, answer: Answer | None = None) -> Move:
-        criterion = candidates[0]
-        texts = self.case.probes.get(criterion.id) or criterion.probes
-        move = Move(kind="probe", phase=phase, elapsed=elapsed, probe=criterion.id, question=texts[0], **(answer or {}))
-        return self._record(move)
+    def _probe(self, candidates: list[Criterion], phase: PhaseId, elapsed: int,
+               answer: Answer | None = None) -> Move | None:
+        """A probe for the first candidate that has words to ask it with; None if none has.
+        The rubric and case loaders refuse a probeable criterion without a question, so
+        None means there was nothing left to probe."""
+        for criterion in candidates:
+            texts = [t for t in self.case.probes.get(criterion.id) or criterion.probes if t.strip()]
+            if texts and criterion.can_be_probed and criterion.id not in self.probed:
+                return self._record(Move(kind="probe", phase=phase, elapsed=elapsed, probe=criterion.id,
+                                         question=texts[0], **(answer or {})))
+        return None
 
     def _record(self, move: Move) -> Move:
         if move.kind == "nudge":

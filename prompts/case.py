@@ -14,6 +14,15 @@ TradeoffId = Literal["online_vs_batch", "precision_vs_recall", "complexity_vs_la
 TRADEOFFS: tuple[str, ...] = get_args(TradeoffId)
 
 
+def check_one_question(text: str) -> str:
+    """Interviewer wording asks at most one thing: two questions in one turn is a quiz."""
+    if not text.strip():
+        raise ValueError("is empty")
+    if text.count("?") > 1:
+        raise ValueError(f"asks {text.count('?')} questions; the interviewer asks one at a time: {text[:60]!r}")
+    return text
+
+
 class Fact(BaseModel):
     """Something the interviewer may reveal, but only when a question asks for it."""
 
@@ -76,6 +85,17 @@ class Case(BaseModel):
         for key, text in value.items():
             if not text.strip():
                 raise ValueError(f"{key!r} needs a non-empty reference")
+        return value
+
+    @field_validator("probes")
+    @classmethod
+    def _probes_ask_one_thing(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        for key, items in value.items():
+            for item in items:
+                try:
+                    check_one_question(item)
+                except ValueError as exc:
+                    raise ValueError(f"{key!r}: {exc}") from None
         return value
 
     def fact(self, fact_id: str) -> Fact:

@@ -5,7 +5,9 @@ import tomllib
 from functools import cache
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, field_validator
+
+from mlsd.prompts.case import check_one_question
 
 from mlsd.core.plan import PhaseId
 
@@ -17,6 +19,13 @@ class PhaseLines(BaseModel):
     topic: str
     opening: str | None = None
     follow_ups: list[str] = []
+
+    @field_validator("opening", "follow_ups")
+    @classmethod
+    def _one_question_each(cls, value: str | list[str] | None) -> str | list[str] | None:
+        for text in [value] if isinstance(value, str) else value or []:
+            check_one_question(text)
+        return value
 
 
 class DrillLines(BaseModel):

@@ -41,22 +41,31 @@ class Vocabulary:
         return None
 
 
-def _field_path(loc: tuple) -> str:
+def _field_path(loc: tuple, raw: object = None) -> str:
+    """`criteria[17] (assumptions).probes`: list items are named by their id where they have one."""
     out = ""
     for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+        if isinstance(part, int):
+            out += f"[{part}]"
+            raw = raw[part] if isinstance(raw, list) and part < len(raw) else None
+            if isinstance(raw, dict) and isinstance(raw.get("id"), str):
+                out += f" ({raw['id']})"
+        else:
+            out += f".{part}" if out else str(part)
+            raw = raw.get(part) if isinstance(raw, dict) else None
     return out or "(top level)"
 
 
-def _describe(err: ValidationError) -> str:
+def describe_error(err: ValidationError, raw: object = None) -> str:
+    """The first problem of a validation error as `field: what is wrong`, on one line."""
     first = err.errors()[0]
-    msg = first["msg"]
+    msg = first["msg"].removeprefix("Value error, ")
     if first["type"] == "missing":
         msg = "is required"
     elif first["type"] == "extra_forbidden":
         msg = "is not a known field"
     more = len(err.errors()) - 1
-    return f"{_field_path(first['loc'])}: {msg}" + (f" (and {more} more)" if more else "")
+    return f"{_field_path(first['loc'], raw)}: {msg}" + (f" (and {more} more)" if more else "")
 
 
 def load_case(path: Path, vocabulary: Vocabulary | None = None, user: bool = False) -> Case:
@@ -72,7 +81,7 @@ def load_case(path: Path, vocabulary: Vocabulary | None = None, user: bool = Fal
     try:
         case = Case.model_validate(raw)
     except ValidationError as exc:
-        raise CaseFileError(f"{path}: {_describe(exc)}") from None
+        raise CaseFileError(f"{path}: {describe_error(exc, raw)}") from None
     problem = vocabulary.unknown(case) if vocabulary is not None else None
     if problem:
         raise CaseFileError(f"{path}: {problem}")

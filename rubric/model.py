@@ -1,6 +1,8 @@
 """The rubric loaded from rubric.toml: categories with weights, criteria with rules and probes.
-Loading checks that every rule names a phrase set or a detector that exists, and that each
-`special` role is taken by one criterion at most: code finds criteria by role, never by id."""
+Loading checks that every rule names a phrase set or a detector that exists, that each
+`special` role is taken by one criterion at most (code finds criteria by role, never by id), and
+that every criterion the interviewer can probe has a question to probe it with; a file that
+fails is one line naming it and the field."""
 from __future__ import annotations
 
 import re
@@ -9,10 +11,11 @@ from functools import cache, cached_property
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator, model_validator
 
 from mlsd.core.plan import REFERENCE, PhaseId
-from mlsd.prompts.loader import Vocabulary
+from mlsd.prompts.case import check_one_question
+from mlsd.prompts.loader import Vocabulary, describe_error
 from mlsd.rubric.detectors import DETECTORS
 
 RUBRIC_FILE = Path(__file__).parent / "rubric.toml"
@@ -92,6 +95,21 @@ class Criterion(BaseModel):
         """Judged by its met/partial rules, sentence by sentence (the others by code)."""
         return self.special not in JUDGED_BY_CODE
 
+    @property
+    def can_be_probed(self) -> bool:
+        """How the candidate handled the probes is judged from the other probes' answers:
+        it is the one criterion there is nothing to ask about."""
+        return self.special != "handling_probes"
+
+    @field_validator("probes")
+    @classmethod
+    def _probes_are_worded(cls, probes: list[str], info: ValidationInfo) -> list[str]:
+        if info.data.get("special") != "handling_probes" and not any(p.strip() for p in probes):
+            raise ValueError("needs the question the interviewer asks when it probes this criterion")
+        for p in probes:
+            check_one_question(p)
+        return probes
+
     @model_validator(mode="after")
     def _rules_match_role(self) -> Criterion:
         if self.ruled and not self.met:
@@ -99,6 +117,10 @@ class Criterion(BaseModel):
         if not self.ruled and (self.met or self.partial):
             raise ValueError(f"criterion {self.id!r} is judged by code ({self.special}) and takes no rules")
         return self
+
+
+class RubricError(Exception):
+    """The rubric file is wrong: the message names the file and the field."""
 
 
 class Mistake(BaseModel):
@@ -190,4 +212,13 @@ def _parsed_term(text: str) -> Term:
 
 @cache
 def load_rubric(path: Path = RUBRIC_FILE) -> Rubric:
-    return Rubric.model_validate(tomllib.loads(path.read_text(encoding="utf-8")))
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise RubricError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise RubricError(f"{path}: invalid TOML: {exc}") from None
+    try:
+        return Rubric.model_validate(raw)
+    except ValidationError as exc:
+        raise RubricError(f"{path}: {describe_error(exc, raw)}") from None

@@ -5,12 +5,18 @@ from __future__ import annotations
 
 from enum import Enum
 
-from mlsd.core.plan import PhaseId, Plan
+from mlsd.core.plan import Phase, PhaseId, Plan
 from mlsd.core.transcript import Turn
 
 # How long the candidate must be quiet (nothing typed, nothing in the answer box) after a
 # phase's time ran out before the interviewer moves them on: a share of the phase, within bounds.
 SILENCE_SHARE, SILENCE_MIN, SILENCE_MAX = 0.1, 5, 30
+
+
+def silence_wait(phase: Phase) -> float:
+    """Seconds of silence into `phase`, past the phase the interviewer is still on, before it
+    moves the candidate on."""
+    return min(SILENCE_MAX, max(SILENCE_MIN, phase.length * SILENCE_SHARE))
 
 
 class Due(Enum):
@@ -42,8 +48,7 @@ class Pacing:
         now = self.plan.phase_at(elapsed)
         if writing or self.spoken_phase is None or now.index <= self.plan.phase(self.spoken_phase).index:
             return None
-        wait = min(SILENCE_MAX, max(SILENCE_MIN, now.length * SILENCE_SHARE))
-        if elapsed - max(self.quiet_since, now.start) < wait:
+        if elapsed - max(self.quiet_since, now.start) < silence_wait(now):
             return None
         self.quiet_since = elapsed  # one interjection per silence
         return Due.SILENCE

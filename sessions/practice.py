@@ -3,7 +3,7 @@ before the interviewer's reply is produced, and each reply is committed when it 
 Every front end drives a session through these methods and nothing else."""
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 from mlsd.core.transcript import Transcript, Turn
@@ -11,6 +11,7 @@ from mlsd.interviewer.clock import Clock
 from mlsd.interviewer.context import Interviewer, TurnContext
 from mlsd.interviewer.drill import policy_for, session_plan
 from mlsd.interviewer.move import Move
+from mlsd.interviewer.offline import OfflineInterviewer
 from mlsd.prompts.case import Case
 from mlsd.rubric.model import Rubric, load_rubric
 from mlsd.rubric.score import ScoreReport
@@ -31,6 +32,7 @@ class PracticeSession:
         self.finished = row.status != "active"
         self.score: ScoreReport | None = None
         self._evidence = TurnEvidence()  # of the latest turn
+        self.notices: list[str] = []  # for the front end to show: an error stood in for, said once each
 
     @classmethod
     def start(cls, store: Store, case: Case, clock: Clock, interviewer: Interviewer, minutes: float = 45,
@@ -60,13 +62,16 @@ class PracticeSession:
         return int(self.clock.elapsed())
 
     def _remember(self, turn: Turn) -> None:
+        """A stored turn, replayed on resume: the policy learns what it had decided."""
         self.turns.append(turn)
         self._evidence = self.tracker.add(turn)
         self.policy.observe(turn, turn.move)
 
     def _store(self, turn: Turn) -> None:
+        # A live turn: the policy recorded its own move when it decided it.
         self.store.add_turn(self.id, turn)
-        self._remember(turn)
+        self.turns.append(turn)
+        self._evidence = self.tracker.add(turn)
 
     def set_diagram(self, text: str) -> None:
         """The diagram pane changed: store it (with a version for replays) and show it to the tracker."""
@@ -101,7 +106,8 @@ class PracticeSession:
         if not self.awaiting_reply:
             return
         last = self.turns[-1]
-        move = self.policy.decide(last.elapsed, last.text, self._evidence, self.tracker)
+        move = self._decide(lambda: self.policy.decide(last.elapsed, last.text, self._evidence, self.tracker),
+                            last.elapsed)
         async for chunk in self._speak(move):
             yield chunk
 
@@ -114,7 +120,7 @@ class PracticeSession:
         self.store.add_turn(self.id, turn)
         self.turns.append(turn)
         evidence = self.tracker.add(turn)
-        move = self.policy.decide(elapsed, text, evidence, self.tracker)
+        move = self._decide(lambda: self.policy.decide(elapsed, text, evidence, self.tracker), elapsed)
         async for chunk in self._speak(move):
             yield chunk
 
@@ -122,7 +128,8 @@ class PracticeSession:
         """The candidate is silent past the end of a phase: the interviewer moves them on."""
         if self.finished:
             return
-        move = self.policy.on_silence(min(self.elapsed, self.plan.total), self.tracker)
+        elapsed = min(self.elapsed, self.plan.total)
+        move = self._decide(lambda: self.policy.on_silence(elapsed, self.tracker), elapsed, quiet=True)
         if move is not None:
             async for chunk in self._speak(move):
                 yield chunk
@@ -143,19 +150,41 @@ class PracticeSession:
         async for chunk in close:
             yield chunk
 
+    def _decide(self, decide: Callable[[], Move | None], elapsed: int, quiet: bool = False) -> Move | None:
+        """The policy's move. Should the policy fail (our bug), the session goes on: a plain
+        "go on" stands in (nothing at all after a silence), and the error is said."""
+        try:
+            return decide()
+        except Exception as exc:  # noqa: BLE001 - any bug in the policy, reported below
+            self.notices.append(f"the interviewer's policy failed ({type(exc).__name__}: {exc}); "
+                                "a plain prompt stands in. Please report this.")
+            return None if quiet else Move(kind="follow_up", phase=self.policy.phase, elapsed=elapsed)
+
     def take_notices(self) -> list[str]:
-        """What the interviewer has to say about itself since last asked (it changed hands)."""
+        """What the front end should tell the candidate since last asked: the interviewer
+        changing hands, or an error that something stood in for."""
         notices = self.interviewer.notices
-        taken, notices[:] = list(notices), []
+        taken, notices[:] = list(notices) + self.notices, []
+        self.notices = []
         return taken
 
-    async def _speak(self, move: Move) -> AsyncIterator[str]:
+    async def _speak(self, move: Move | None) -> AsyncIterator[str]:
+        if move is None:  # the policy failed at a moment that needed no words
+            return
         ctx = TurnContext(case=self.case, plan=self.plan, move=move, turn_no=len(self.turns) + 1,
                           turns=list(self.turns), tracker=self.tracker, seed=self.row.seed)
         parts: list[str] = []
-        async for chunk in self.interviewer.reply(ctx):
-            parts.append(chunk)
-            yield chunk
+        try:
+            async for chunk in self.interviewer.reply(ctx):
+                parts.append(chunk)
+                yield chunk
+        except Exception as exc:  # noqa: BLE001 - a backend's bug must not end the interview
+            # The offline interviewer says this turn (going on from a reply cut short).
+            self.notices.append(f"the interviewer failed ({type(exc).__name__}: {exc}); the offline interviewer "
+                                "answers this turn")
+            stand_in = ("\n\n" if "".join(parts).strip() else "") + OfflineInterviewer().render(ctx)
+            parts.append(stand_in)
+            yield stand_in
         text = "".join(parts).strip()
         self._store(Turn(speaker="interviewer", text=text, elapsed=move.elapsed, phase=move.phase,
                          probe=move.probe, move=move.kind))

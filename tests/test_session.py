@@ -204,3 +204,24 @@ def test_plain_mode_on_a_terminal_takes_a_paste_as_one_answer(tmp_path, cases, m
     PlainDialogue(session).run()
     said = [t.text for t in store.turns(session.id) if t.speaker == "candidate"]
     assert said == ["first pasted line\nsecond pasted line"]
+
+
+def test_a_four_minute_fraud_session_that_leaves_only_stated_assumptions_unprobed_in_framing_runs_to_the_end(
+        tmp_path, cases):
+    # The session that crashed: framing covered early, the move to framing, then a model answer,
+    # so the one framing criterion left to probe was "States assumptions explicitly".
+    store = Store(tmp_path / "mlsd.db")
+    clock = FakeClock()
+    s = PracticeSession.start(store, cases.get("payment-fraud"), clock, OfflineInterviewer(), minutes=4, seed=1)
+    replies = run(s, clock, [
+        (3 / 60, "What share of payments are fraud and what is the latency budget?"),
+        (10 / 60, "It's a binary classification problem: we predict the probability that a payment is fraud. The "
+                  "business metric is fraud loss and the ML metric is PR-AUC, and success is catching 80% of fraud "
+                  "at a 1% false positive rate."),
+        (36 / 60, "ok."),
+        (40 / 60, "Then I would move to gradient boosted trees with class weights for the imbalance."),
+        (4.1, "That's all."),
+    ])
+    assert "0.1%" in replies[1] and "50 ms" in replies[1]  # both parts of the question answered
+    assert any(t.probe == "assumptions" for t in s.turns)
+    assert s.finished and store.session(s.id).status == "completed" and replies[-1]

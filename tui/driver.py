@@ -173,8 +173,8 @@ class SessionDriver:
         async def job(session: PracticeSession) -> None:
             try:
                 fn(session)
-            except USER_FAILURES as exc:
-                self._post(DriverFailed(str(exc)))
+            except Exception as exc:  # noqa: BLE001 - said on screen, never lost in a future
+                self._post(DriverFailed(_said(exc)))
         return job
 
     def _reply(self, start: Callable[[PracticeSession], AsyncIterator[str]], draft: str | None = None) -> Job:
@@ -202,10 +202,10 @@ class SessionDriver:
                     flushed = time.monotonic()
             if pending and not self._leaving.is_set():
                 self._post(ReplyChunk("".join(pending)))
-        except USER_FAILURES as exc:
+        except Exception as exc:  # noqa: BLE001 - the store's errors, and any bug: never a spinner forever
             # The answer is given back only if it never reached the store.
             kept = draft if len(session.turns) == stored and not _stored_last(session, draft) else None
-            self._post(DriverFailed(str(exc), kept))
+            self._post(DriverFailed(_said(exc), kept))
             self._post(ReplyDone(None, session.finished))
             return
         for notice in session.take_notices():
@@ -214,6 +214,11 @@ class SessionDriver:
         self._post(ReplyDone(turn, session.finished))
         if session.finished:
             self._post(SessionScored(session.id, session.score))
+
+
+def _said(exc: Exception) -> str:
+    """A user's problem in its own words; a bug by its kind too, so that it can be reported."""
+    return str(exc) if isinstance(exc, USER_FAILURES) else f"{type(exc).__name__}: {exc}"
 
 
 def _stored_last(session: PracticeSession, draft: str | None) -> bool:
