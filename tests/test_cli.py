@@ -135,3 +135,15 @@ def test_mlsd_without_a_terminal_lists_the_cases_and_the_history(isolated_home):
     result = mlsd()
     assert result.returncode == 0, result.stderr
     assert "delivery-time" in result.stdout and "Start a session: mlsd practice" in result.stdout
+
+
+def test_zero_minutes_is_refused_like_any_length_outside_the_range(tmp_path):
+    for minutes in ("0", "-5", "0.5"):
+        assert_one_line_error(mlsd("practice", "--plain", "--case", "delivery-time", "--minutes", minutes, stdin=""),
+                              "minutes", "outside 1..240")
+
+
+def test_zero_minutes_in_the_config_file_is_refused_too(isolated_home):
+    isolated_home.mkdir(parents=True)
+    (isolated_home / "config.toml").write_text("minutes = 0\n")
+    assert_one_line_error(mlsd("practice", "--plain", "--case", "delivery-time", stdin=""), "minutes: 0")

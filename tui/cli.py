@@ -15,7 +15,7 @@ from mlsd.llm.errors import EndpointError
 from mlsd.prompts.case import Case
 from mlsd.prompts.loader import CaseFileError
 from mlsd.rubric.calibration import CalibrationError, calibrate, render_text
-from mlsd.rubric.model import load_rubric
+from mlsd.rubric.model import RubricError, load_rubric
 from mlsd.rubric.report import FORMATS, MARK, ReportInput, about, render_report, scorer_name
 from mlsd.rubric.score import ScoreReport
 from mlsd.sessions.history import HistoryEntry
@@ -34,8 +34,8 @@ class UsageError(Exception):
     pass
 
 
-USER_ERRORS = (CaseFileError, TranscriptError, StoreError, SettingsError, SessionError, UsageError, EndpointError,
-               CalibrationError)
+USER_ERRORS = (CaseFileError, RubricError, TranscriptError, StoreError, SettingsError, SessionError, UsageError,
+               EndpointError, CalibrationError)
 
 
 def build_parser() -> argparse.ArgumentParser:
