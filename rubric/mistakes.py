@@ -25,6 +25,17 @@ def find_mistakes(report: ScoreReport, transcript: Transcript, rubric: Rubric,
     return found
 
 
+def standing(mistake: Mistake, report: ScoreReport) -> str:
+    """How the mistake's criterion stood, in the criteria table's words, so the two agree."""
+    c = report.criterion(mistake.criterion) if mistake.criterion else None
+    if c is None:
+        return ""
+    if c.status == Status.MET:
+        return "met only after a probe"
+    said = {Status.MISSED: "missed", Status.PARTIAL: "partly met"}.get(c.status, str(c.status))
+    return said + (", after a probe" if c.prompted else "")
+
+
 def _model_talk_in_clarify(transcript: Transcript, rubric: Rubric, plan: Plan) -> bool:
     book = PhraseBook(rubric)
     for turn in transcript.turns:

@@ -12,7 +12,7 @@ from mlsd.rubric.agreement import Agreement
 from mlsd.rubric.consensus import disagreements
 from mlsd.rubric.debrief import Debrief
 from mlsd.rubric.level import with_level
-from mlsd.rubric.mistakes import find_mistakes
+from mlsd.rubric.mistakes import find_mistakes, standing
 from mlsd.rubric.model import Rubric, load_rubric
 from mlsd.rubric.score import ScoreReport
 from mlsd.rubric.timing import Timing, legend, strip
@@ -80,6 +80,7 @@ def render_report(data: ReportInput, fmt: str, rubric: Rubric | None = None, pla
         mistakes=find_mistakes(data.report, data.transcript, rubric, plan), about=about(data.report, rubric),
         strip=strip(data.timing, STRIP_WIDTH) if data.timing else None,
         legend=legend(data.timing) if data.timing else "", signed=signed, stamp_s=stamp,
+        standing=lambda m: standing(m, data.report),
         bar=lambda score, width=20: "█" * round(score / 100 * width) + "░" * (width - round(score / 100 * width)),
     )
 

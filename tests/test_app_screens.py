@@ -88,6 +88,12 @@ async def test_report_shows_categories_criteria_quotes_and_mistakes():
         await pilot.press("t")
         mistakes = str(screen.query_one("#mistakes").render())
         assert "Forgetting cold start" in mistakes or "No fallback plan" in mistakes
+        # Each mistake says how its criterion stands in the criteria table.
+        said = {"missed": "missed", "partial": "partly met"}
+        for m in screen.result.mistakes:
+            c = report.criterion(m.criterion) if m.criterion else None
+            if c is not None and c.status in said:
+                assert f"{m.title} ({said[c.status]}" in mistakes, m.title
         assert db(app).scores(2)["offline"].overall == report.overall
 
 

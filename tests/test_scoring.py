@@ -122,3 +122,36 @@ def test_score_json_matches_the_contract(cases, plan45, rubric):
             assert c["status"] in {"met", "partial", "missed", "n/a"}
     weighted = sum(c["weight"] * c["score"] for c in data["categories"].values()) / 100
     assert data["overall"] == pytest.approx(weighted, abs=0.1)
+
+
+def test_falling_back_to_a_median_for_a_new_restaurant_is_cold_start_not_a_fallback_plan(cases, plan45, rubric):
+    from mlsd.rubric.mistakes import find_mistakes
+
+    text = "For a new restaurant I'd fall back to the median prep time of its cuisine."
+    report = one_turn(text, cases, plan45)
+    assert report.criterion("cold_start").status == "met"
+    fallback = report.criterion("fallback")
+    assert (fallback.status, fallback.quote) == ("missed", None)
+    # The mistakes agree with the criteria: no fallback plan, and nothing quoted for one.
+    found = {m.id for m in find_mistakes(report, transcript("delivery-time.weak"), rubric, plan45.phase_id_at)}
+    assert "no_fallback" in found and "forgot_cold_start" not in found
+
+
+@pytest.mark.parametrize("text", [
+    "If the model service is down, the checkout page shows the static 30-40 minute range instead.",
+    "When scoring times out we approve small payments and hold large ones for manual review.",
+    "If the ranking service is unavailable, the feed shows cached best-sellers.",
+])
+def test_a_concrete_model_down_path_meets_the_fallback_criterion(text, cases, plan45):
+    assert one_turn(text, cases, plan45).criterion("fallback").status == "met"
+
+
+@pytest.mark.parametrize("text", ["We would also have a fallback for everything.",
+                                  "We keep a backup of the data in another region."])
+def test_the_word_fallback_without_the_model_going_down_earns_nothing(text, cases, plan45):
+    assert one_turn(text, cases, plan45).criterion("fallback").status == "missed"
+
+
+def test_a_model_down_condition_without_a_plan_is_only_partial(cases, plan45):
+    report = one_turn("We need to think about what happens if the model service is down.", cases, plan45)
+    assert report.criterion("fallback").status == "partial"

@@ -225,3 +225,13 @@ def test_a_four_minute_fraud_session_that_leaves_only_stated_assumptions_unprobe
     assert "0.1%" in replies[1] and "50 ms" in replies[1]  # both parts of the question answered
     assert any(t.probe == "assumptions" for t in s.turns)
     assert s.finished and store.session(s.id).status == "completed" and replies[-1]
+
+
+def test_a_cold_start_fallback_does_not_stop_the_model_down_fallback_from_being_probed(session):
+    s, clock, _ = session
+    script = [(m, t) for m, t in MISSES_COLD_START_AND_FALLBACK if m != 14]
+    script.insert(3, (14, "New restaurants have no history, so I'd fall back to the median prep time."))
+    run(s, clock, script)
+    assert "cold_start" not in probes(s) and "fallback" in probes(s)
+    fallback = next(t for t in s.turns if t.probe == "fallback")
+    assert fallback.phase == "model_serving" and "stops responding" in fallback.text

@@ -24,6 +24,7 @@ from textual.widgets import (
 )
 
 from mlsd.rubric.consensus import disagreements
+from mlsd.rubric.mistakes import standing
 from mlsd.rubric.model import Rubric
 from mlsd.rubric.report import MARK, ReportInput, about, render_report, scorer_name, short_name, signed
 from mlsd.rubric.timing import Timing
@@ -173,7 +174,8 @@ class ReportScreen(MlsdScreen):
         self._detail()
         if first:
             table.focus()
-        lines = [f"• [b]{m.title}[/b]: {m.why}" for m in result.mistakes]
+        lines = [f"• [b]{m.title}[/b]" + (f" ({how})" if (how := standing(m, report)) else "") + f": {m.why}"
+                 for m in result.mistakes]
         none = "None of the common mistakes: well done."
         self.query_one("#mistakes", Static).update("\n".join(lines) if lines else none)
         self.query_one(TabbedContent).get_tab("tab-mistakes").label = f"Common mistakes ({len(lines)})"
