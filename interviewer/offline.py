@@ -11,6 +11,27 @@ from mlsd.interviewer.move import Move
 from mlsd.prompts.lines import interviewer_lines
 
 
+NUMBER_WORDS = ("no", "a", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+
+
+def time_in(seconds: float) -> str:
+    """How far into the session we are, as a person says it: "about five minutes"."""
+    if seconds < 45:
+        return "under a minute"
+    minutes = max(1, round(seconds / 60))
+    said = NUMBER_WORDS[minutes] if minutes < len(NUMBER_WORDS) else str(minutes)
+    return f"about {said} minute" + ("s" if minutes > 1 else "")
+
+
+def _common_word(text: str) -> bool:
+    """Whether the first word may lose its capital mid-sentence: "A restaurant", "When", but not
+    "I", "I'd" or an acronym such as "RBI"."""
+    first = text.split(" ", 1)[0].rstrip(",.:;?")
+    if first == "I" or first.startswith(("I'", "I’")):
+        return False
+    return len(first) == 1 or not first.isupper()
+
+
 class OfflineInterviewer:
     label = "offline"
 
@@ -27,7 +48,7 @@ class OfflineInterviewer:
     def render(self, ctx: TurnContext) -> str:
         rng = random.Random(f"{ctx.seed}:{ctx.turn_no}")
         move = ctx.move
-        minute = round(move.elapsed / 60)
+        when = time_in(move.elapsed)
         lines = self.lines
         if move.kind == "open":
             return "\n\n".join([self._pick(rng, lines.greetings), ctx.case.prompt.strip(),
@@ -43,10 +64,10 @@ class OfflineInterviewer:
         parts = self._answers(rng, move)
         if move.transition_to:
             topic = lines.phases[move.transition_to].topic
-            parts.append(self._pick(rng, lines.transitions).format(minute=minute, topic=topic))
+            parts.append(self._pick(rng, lines.transitions).format(time=when, topic=topic))
         elif move.kind == "nudge":
             topic = lines.phases[move.phase].topic
-            parts.append(self._pick(rng, lines.nudges).format(minute=minute, topic=topic))
+            parts.append(self._pick(rng, lines.nudges).format(time=when, topic=topic))
         elif move.kind == "probe" and not parts:
             lead = self._pick(rng, lines.probe_leads)
             if lead:
@@ -55,7 +76,7 @@ class OfflineInterviewer:
             parts.append(self._pick(rng, lines.acks))
         if move.kind != "answer":
             question = move.question or self._pick(rng, lines.keep_going)
-            if parts and parts[-1].endswith(",") and question[1:2].islower():
+            if parts and parts[-1].endswith(",") and _common_word(question):
                 question = question[0].lower() + question[1:]  # "Before we go further, when would you..."
             parts.append(question)
         return " ".join(p for p in parts if p)
@@ -63,11 +84,10 @@ class OfflineInterviewer:
     def _answers(self, rng: random.Random, move: Move) -> list[str]:
         if move.unknown_question:
             return [self._pick(rng, self.lines.no_detail)]
-        out = []
-        for fact in move.facts:
-            prefix = self._pick(rng, self.lines.repeat_answer) + " " if fact.id in move.repeated else ""
-            out.append(prefix + fact.answer.strip())
-        return out
+        # New facts first: a "said before" marker must never stand in front of a new one.
+        new = [f.answer.strip() for f in move.facts if f.id not in move.repeated]
+        again = [f.answer.strip() for f in move.facts if f.id in move.repeated]
+        return new + ([self._pick(rng, self.lines.repeat_answer) + " " + " ".join(again)] if again else [])
 
     def _pick(self, rng: random.Random, options: list[str]) -> str:
         """A line from `options`, never the one this list gave last time."""

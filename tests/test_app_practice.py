@@ -262,3 +262,13 @@ async def test_an_answer_the_store_refused_goes_back_to_the_box(monkeypatch):
         await pilot.press("enter")
         await until(pilot, lambda: screen.mode.takes_answers and len(db(app).turns(1)) == 3)
     assert db(app).turns(1)[1].text == "An answer worth keeping"
+
+
+async def test_the_case_prompt_is_shown_once_at_the_start():
+    app, clock = make_app(Start("practice", case_id="payment-fraud", seed=3))
+    async with app.run_test() as pilot:
+        screen = await practice_ready(pilot)
+        first_line = screen.case.prompt.strip().splitlines()[0]
+        shown = [str(w.render()) for w in screen.query_one("#chat").query("Static, Markdown, Label")]
+        shown += chat_texts(screen)
+        assert sum(first_line in text for text in shown) == 1

@@ -130,9 +130,9 @@ class PracticeScreen(MlsdScreen):
         yield Footer()
 
     async def on_mount(self) -> None:
-        # A drill sets its own scene: the card shows what the system is, not the full brief.
-        brief = self.case.summary if self.plan.focus else self.case.prompt
-        await self.query_one(ChatLog).add_case(self.case.title, brief)
+        # The summary heads the chat: an interview's prompt is the interviewer's opening turn
+        # (shown once), and a drill sets its own scene.
+        await self.query_one(ChatLog).add_case(self.case.title, self.case.summary)
         self._draw_status()
         self.query_one(AnswerBox).focus()
         self.set_interval(TICK_SECONDS, self.tick)

@@ -7,7 +7,8 @@ from typing import Any
 
 from rich.markdown import Markdown as RichMarkdown
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import Label, Markdown, Static
+from rich.text import Text
+from textual.widgets import Label, Static
 
 from mlsd.tui.widgets.fmt import stamp
 
@@ -57,9 +58,9 @@ class ChatLog(VerticalScroll):
         if self.live:
             self.anchor()
 
-    async def add_case(self, title: str, prompt: str) -> None:
-        await self.mount(Static(f"[b]{title}[/b]", classes="case-title", markup=True))
-        await self.mount(Markdown(prompt, classes="case-prompt"))
+    async def add_case(self, title: str, summary: str) -> None:
+        await self.mount(Static(Text(title, style="bold"), classes="case-title"))
+        await self.mount(Static(Text(summary), classes="case-prompt"))
 
     async def add_message(self, speaker: str, elapsed: float, text: str = "") -> ChatMessage:
         message = ChatMessage(speaker, elapsed, text)
