@@ -9,7 +9,7 @@ from mlsd.interviewer.drill import drill_categories
 from mlsd.prompts.loader import CaseCatalog
 from mlsd.rubric.model import Rubric
 from mlsd.rubric.score import ScoreReport
-from mlsd.sessions.scoring import plan_of
+from mlsd.sessions.scoring import marked_phases, plan_of
 from mlsd.sessions.store import SessionRow, Store
 from mlsd.sessions.transcript_json import SessionExport, from_json
 from mlsd.sessions.transcript_text import TranscriptError, parse_text
@@ -62,6 +62,11 @@ def import_file(store: Store, path: Path, cases: CaseCatalog, rubric: Rubric) ->
         row = store.create_session(transcript.case_id or "unknown", case.title if case else "",
                                    h.get("backend", "imported"), plan.minutes, model=h.get("model"),
                                    status="imported", started=h.get("started"), focus=plan.focus)
+        # Stored as a session stores its own: turns with their phases (so its marked probes stay
+        # the only probes), and the diagram.
+        transcript = marked_phases(transcript, plan)
+        if transcript.diagram:
+            store.save_diagram(row.id, transcript.diagram, transcript.turns[-1].elapsed)
         turns, scores = transcript.turns, {}
     for turn in turns:
         store.add_turn(row.id, turn)

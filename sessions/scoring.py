@@ -18,7 +18,7 @@ from mlsd.rubric.offline_scorer import score_transcript
 from mlsd.rubric.references import with_references
 from mlsd.rubric.sampled_judge import sampled_judge
 from mlsd.rubric.score import ScoreReport, focused
-from mlsd.sessions.transcript_text import TranscriptError
+from mlsd.sessions.transcript_text import TranscriptError, probes_marked
 
 
 def plan_of(transcript: Transcript, rubric: Rubric, source: str = "<transcript>") -> Plan:
@@ -36,6 +36,16 @@ def plan_of(transcript: Transcript, rubric: Rubric, source: str = "<transcript>"
         raise TranscriptError(f"{source}: header focus: {exc}") from None
 
 
+def marked_phases(transcript: Transcript, plan: Plan) -> Transcript:
+    """A transcript whose probes are marked (a text export) gets each turn's phase from its
+    plan, as the stored session's turns have it, so the tracker takes an unmarked interviewer
+    turn as probing nothing instead of guessing from its words. Others are left as they are."""
+    if not probes_marked(transcript) or all(t.phase for t in transcript.turns):
+        return transcript
+    turns = [t if t.phase else t.model_copy(update={"phase": plan.phase_id_at(t.elapsed)}) for t in transcript.turns]
+    return transcript.model_copy(update={"turns": turns})
+
+
 def for_plan(report: ScoreReport, plan: Plan) -> ScoreReport:
     """A drill is scored on the category it drilled; a full interview on all of them."""
     return focused(report, plan.focus) if plan.focus else report
@@ -47,7 +57,7 @@ def finish(report: ScoreReport, case: Case | None, plan: Plan) -> ScoreReport:
 
 
 def offline_score(transcript: Transcript, case: Case | None, plan: Plan, rubric: Rubric) -> ScoreReport:
-    return finish(score_transcript(transcript, case, rubric, plan), case, plan)
+    return finish(score_transcript(marked_phases(transcript, plan), case, rubric, plan), case, plan)
 
 
 @dataclass(frozen=True)
@@ -59,5 +69,6 @@ class Judge:
 
     def score(self, transcript: Transcript, case: Case | None, plan: Plan, rubric: Rubric) -> ScoreReport:
         """Blocks while the judge answers: call it from a worker thread or the command line."""
-        report = asyncio.run(sampled_judge(transcript, case, connect(self.endpoint), self.settings, rubric, plan))
+        report = asyncio.run(sampled_judge(marked_phases(transcript, plan), case, connect(self.endpoint), self.settings,
+                                           rubric, plan))
         return finish(report, case, plan)

@@ -42,12 +42,34 @@ def transcripts(draw) -> Transcript:
     return Transcript(case_id="delivery-time", headers={"case": "delivery-time", "minutes": "45"}, turns=turns)
 
 
+@st.composite
+def stored_transcripts(draw) -> Transcript:
+    """As a session stores them: every turn with its phase, some interviewer turns probing, a diagram."""
+    t = draw(transcripts())
+    probes = st.sampled_from([None, "cold_start", "fallback", "assumptions"])
+    turns = [x.model_copy(update={"phase": "clarify",
+                                  "probe": draw(probes) if x.speaker == "interviewer" else None}) for x in t.turns]
+    return t.model_copy(update={"turns": turns, "diagram": draw(st.text(max_size=200) | st.just("a -> b\n  c -> d\n"))})
+
+
 @FUZZ
 @given(transcripts())
 def test_any_transcript_survives_the_text_format(t):
     back = parse_text(format_text(t), "fuzz")
     assert [(x.speaker, x.text, x.elapsed) for x in back.turns] == [(x.speaker, x.text, x.elapsed) for x in t.turns]
     assert back.headers == t.headers
+
+
+@FUZZ
+@given(stored_transcripts())
+def test_any_stored_transcript_keeps_its_probes_and_diagram_in_the_text_format(t):
+    text = format_text(t)
+    back = parse_text(text, "fuzz")
+    assert [(x.speaker, x.text, x.elapsed, x.probe) for x in back.turns] == \
+        [(x.speaker, x.text, x.elapsed, x.probe) for x in t.turns]
+    diagram = t.diagram.replace("\r\n", "\n").replace("\r", "\n").rstrip("\n")
+    assert back.diagram == (diagram if diagram.strip() else "")
+    assert format_text(back) == text
 
 
 @FUZZ
