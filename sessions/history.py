@@ -29,8 +29,9 @@ class SessionSummary(BaseModel):
 
     @property
     def counts(self) -> bool:
-        """Whether it counts towards progress: a scored full interview with answers in it."""
-        return not self.row.is_drill and not self.junk and bool(self.categories)
+        """Whether it counts towards progress: a scored, finished full interview with answers in it
+        (a score stored for an unfinished one by an older mlsd says nothing of progress)."""
+        return not self.row.is_drill and not self.junk and not self.resumable and bool(self.categories)
 
 
 def summaries(store: Store) -> list[SessionSummary]:

@@ -30,6 +30,7 @@ class PracticeSession:
         self.policy = policy_for(self.plan, self.rubric, case)
         self.turns: list[Turn] = []
         self.finished = row.status != "active"
+        self.discarded = False  # ended with no answer: not scored, not kept
         self.score: ScoreReport | None = None
         self._evidence = TurnEvidence()  # of the latest turn
         self.notices: list[str] = []  # for the front end to show: an error stood in for, said once each
@@ -191,8 +192,26 @@ class PracticeSession:
         if move.kind in ("close", "end_early"):
             self._finish("completed" if move.kind == "close" else "ended_early")
 
+    @property
+    def answered(self) -> bool:
+        return any(t.speaker == "candidate" for t in self.turns)
+
+    def discard_if_unused(self, draft: str) -> bool:
+        """Leaving a session with nothing answered, typed or drawn: it is not kept, so history
+        and progress hold only sessions someone worked on. True if it was removed."""
+        if self.finished or self.answered or draft.strip() or self.row.diagram.strip():
+            return False
+        self.store.delete_session(self.id)
+        self.finished = self.discarded = True
+        return True
+
     def _finish(self, status: SessionStatus) -> None:
         self.finished = True
+        if not self.answered:
+            # Nothing to score: a 0/100 of nobody's answers would only pull the progress lines down.
+            self.store.delete_session(self.id)
+            self.discarded = True
+            return
         self.store.update_session(self.id, status=status, ended=now_iso(), elapsed=self.elapsed)
         self.score = offline_score(self.transcript(), self.case, self.plan, self.rubric)
         self.store.save_score(self.id, self.score)

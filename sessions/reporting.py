@@ -44,14 +44,18 @@ def session_report(store: Store, session_id: int | str, case_for: Callable[[str]
     scores = store.scores(row.id)
     plan = session_plan(rubric, row.minutes, row.focus)
     case = case_for(row.case_id)
-    checklist = scores.get("offline")
+    # An unfinished session is scored as it stands and no score is kept (nor a judge asked): it is not over.
+    unfinished = row.status == "active"
+    checklist = None if unfinished else scores.get("offline")
     if checklist is None:
         checklist = offline_score(transcript, case, plan, rubric)
-        store.save_score(row.id, checklist)
+        if not unfinished:
+            store.save_score(row.id, checklist)
     # References come from the case file as it is now, and a level is estimated for a report
     # stored before levels: older reports gain both.
     checklist = with_references(with_estimate(checklist, rubric), case)
-    judged, note = _judged(store, row, transcript, case, plan, rubric, scores.get("llm"), judge)
+    judged, note = (None, None) if unfinished else \
+        _judged(store, row, transcript, case, plan, rubric, scores.get("llm"), judge)
     report = judged or checklist
     meta = {"session": str(row.id), "case": row.case_id, "date": row.started, "minutes": f"{row.minutes:g}",
             "interviewer": row.backend + (f" ({row.model})" if row.model else ""), "status": row.status}

@@ -229,7 +229,7 @@ def cmd_practice(args: argparse.Namespace, service: Service) -> int:
     else:
         case_id = args.case or choose_case(service).id
         session = service.start(case_id, service.clock_factory(0), seed=args.seed, focus=focus, minutes=plan.minutes)
-    from mlsd.tui.plain import HELP, PlainDialogue
+    from mlsd.tui.plain import HELP, NOT_KEPT, PlainDialogue
 
     settings, case = service.settings, session.case
     drill = session.plan.focus
@@ -248,6 +248,8 @@ def cmd_practice(args: argparse.Namespace, service: Service) -> int:
         print(summary(service, result.data.report, kind + case.title), end="")
         print(headline_notes(result.data), end="")
         print(f"\nFull report: mlsd report {session.id}    Transcript: mlsd replay {session.id}")
+    elif session.discarded and code == 0:
+        print(f"\n{NOT_KEPT}")
     session.store.close()
     return code
 
@@ -282,7 +284,8 @@ def cmd_score(args: argparse.Namespace, service: Service) -> int:
     report = service.score(transcript, case, args.scorer, args.target)
     if session_id is not None:
         store = service.store()
-        store.save_score(session_id, report)
+        if store.session(session_id).status != "active":  # an unfinished session's score is not kept
+            store.save_score(session_id, report)
         store.close()
     if args.json:
         sys.stdout.write(report.model_dump_json(indent=2) + "\n")

@@ -114,7 +114,9 @@ class SessionDriver:
                     await self._current
             draft = job.draft
         finally:
-            self._quietly(lambda: session.save_clock(draft))
+            # Left with nothing answered, typed or drawn, the session is not kept; else its clock is.
+            if draft is None or not self._quietly(lambda: session.discard_if_unused(draft)):
+                self._quietly(lambda: session.save_clock(draft))
             self._quietly(session.store.close)
 
     def stop(self, draft: str | None = None) -> None:
@@ -141,9 +143,10 @@ class SessionDriver:
         self._target.post_message(message)
 
     @staticmethod
-    def _quietly(fn: Callable[[], object]) -> None:
+    def _quietly(fn: Callable[[], object]) -> object:
         with suppress(*USER_FAILURES):
-            fn()
+            return fn()
+        return None
 
     # ------------------------------------------------------------------ asked by the screen
     def open(self) -> None:

@@ -18,6 +18,7 @@ from mlsd.sessions.practice import PracticeSession
 
 HELP = ("Commands: /time shows the clock, /end finishes early, /help. "
         "Ctrl-C pauses (resume with `mlsd practice --resume`).")
+NOT_KEPT = "Nothing was answered, so nothing was scored or kept."
 PASTE_GAP = 0.05  # lines arriving closer together than this are one paste
 
 
@@ -113,7 +114,10 @@ class PlainDialogue:
                 if text.strip():
                     self._stream("Interviewer", s.answer(text))
         except KeyboardInterrupt:
-            self.say(f"\nPaused. Every turn so far is saved; resume with: mlsd practice --resume {s.id}")
+            if s.discard_if_unused(""):
+                self.say(f"\n{NOT_KEPT}")
+            else:
+                self.say(f"\nPaused. Every turn so far is saved; resume with: mlsd practice --resume {s.id}")
             return 130
         finally:
             self.loop.close()

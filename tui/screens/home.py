@@ -32,7 +32,7 @@ def _name(source: Path | None) -> str:
 def _score_cell(s: SessionSummary) -> str:
     if s.resumable:
         return "open" if s.row.is_drill else "open (u)"
-    score = "-" if s.overall is None else f"{s.overall:.0f}"
+    score = "-" if s.overall is None or not s.answers else f"{s.overall:.0f}"
     return f"{score} early" if s.row.status == "ended_early" else score
 
 

@@ -255,6 +255,10 @@ class PracticeScreen(MlsdScreen):
         self.notify(message.text, title="Interviewer", severity="warning", timeout=8)
 
     def on_session_scored(self, message: SessionScored) -> None:
+        if message.report is None:  # nothing was answered: the session was not kept
+            self.app.notify(f"Nothing was answered, so session {message.session_id} was not kept.", timeout=6)
+            self.app.pop_screen()
+            return
         self.mlsd.show_report_after_practice(message.session_id)
 
     def on_driver_failed(self, message: DriverFailed) -> None:
@@ -351,8 +355,13 @@ class PracticeScreen(MlsdScreen):
         self._flush_diagram()
         if self.session_id is not None and self.mode is not Mode.SCORING:
             self.clock.pause()
-            self.driver.stop(draft=self.query_one(AnswerBox).text)
-            self.app.exit(message=f"Session {self.session_id} paused at {stamp(self.clock.elapsed())}; every turn is "
-                                  f"saved. Resume with: mlsd practice --resume {self.session_id}")
+            draft = self.query_one(AnswerBox).text
+            self.driver.stop(draft=draft)
+            # The session thread does not keep a session with nothing answered, typed or drawn.
+            unused = not (self.query(".message.-candidate") or draft.strip()
+                          or (self._diagram_saved or "").strip())
+            self.app.exit(message=f"Nothing was answered, so session {self.session_id} was not kept." if unused else
+                          f"Session {self.session_id} paused at {stamp(self.clock.elapsed())}; every turn is "
+                          f"saved. Resume with: mlsd practice --resume {self.session_id}")
         else:
             self.app.exit()
