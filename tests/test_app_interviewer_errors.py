@@ -30,7 +30,7 @@ async def send(pilot, text: str) -> None:
     screen = pilot.app.screen
     screen.query_one(AnswerBox).insert(text)
     await pilot.press("enter")
-    await until(pilot, lambda: not screen.busy and len(screen.query(".message")) >= 3)
+    await until(pilot, lambda: screen.mode.takes_answers and len(screen.query(".message")) >= 3)
 
 
 async def test_a_backend_that_breaks_is_stood_in_for_by_the_offline_line_and_the_spinner_stops():
@@ -69,7 +69,7 @@ async def test_a_policy_error_is_shown_the_session_goes_on_and_quit_and_resume_d
     async with again.run_test() as pilot:
         await until(pilot, lambda: isinstance(again.screen, PracticeScreen) and again.screen.session_id)
         screen = again.screen
-        await until(pilot, lambda: not screen.busy and db(again).turns(1)[-1].speaker == "interviewer")
+        await until(pilot, lambda: screen.mode.takes_answers and db(again).turns(1)[-1].speaker == "interviewer")
         assert "IndexError" in notices(again)
         await pilot.press("ctrl+q")
         await until(pilot, lambda: screen.driver.stopped.is_set())

@@ -272,3 +272,54 @@ async def test_the_case_prompt_is_shown_once_at_the_start():
         shown = [str(w.render()) for w in screen.query_one("#chat").query("Static, Markdown, Label")]
         shown += chat_texts(screen)
         assert sum(first_line in text for text in shown) == 1
+
+
+def shown(widget) -> str:
+    """The widget's lines as they are drawn on screen."""
+    from textual.geometry import Region
+
+    return "\n".join(strip.text.rstrip() for strip in widget.render_lines(Region(0, 0, *widget.size)))
+
+
+async def test_the_candidate_s_text_shows_as_typed_not_as_markdown():
+    app, clock = make_app(Start("practice", case_id="product-recs", seed=3))
+    typed = ["# Plan", "<HNSW> index, [see doc](http://x)", "<script>alert(1)</script> and **bold** [b]x[/b]"]
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await practice_ready(pilot)
+        box = screen.query_one(AnswerBox)
+        box.load_text("\n".join(typed))
+        await pilot.press("enter")
+        await until(pilot, lambda: screen.mode.takes_answers and len(screen.query(".message")) >= 3)
+        await pilot.pause(0.1)
+        body = screen.query(".message.-candidate").last().query_one(".message-body")
+        assert shown(body).splitlines() == typed
+
+
+async def test_the_diagram_pane_takes_ctrl_j_as_a_new_line_and_wraps_long_lines_at_80_columns():
+    app, clock = make_app(Start("practice", case_id="delivery-time", seed=1))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await practice_ready(pilot)
+        await pilot.press("f2", *"client -> gateway -> eta api", "ctrl+j", *"eta api -> model -> feature store")
+        diagram = screen.query_one("#diagram")
+        assert diagram.text == "client -> gateway -> eta api\neta api -> model -> feature store"
+        await pilot.pause(0.1)
+        drawn = shown(diagram)
+        assert "client" in drawn and "eta api ->" in drawn and "store" in drawn
+
+
+async def test_resume_puts_the_cursor_at_the_end_of_the_draft_and_of_the_diagram():
+    app, clock = make_app(Start("practice", case_id="delivery-time", seed=1))
+    async with app.run_test() as pilot:
+        screen = await practice_ready(pilot)
+        await pilot.press("f2", *"app -> api", "enter", *"api -> model", "f2", *"half", "ctrl+j", *"typed")
+        await pilot.press("ctrl+q")
+        await until(pilot, lambda: screen.driver.stopped.is_set())
+    again, _ = make_app(Start("resume", session_id=1))
+    async with again.run_test() as pilot:
+        await until(pilot, lambda: isinstance(again.screen, PracticeScreen) and again.screen.session_id)
+        screen = again.screen
+        for widget, text in ((screen.query_one(AnswerBox), "half\ntyped"), (screen.query_one("#diagram"),
+                                                                           "app -> api\napi -> model")):
+            assert widget.text == text and widget.cursor_location == widget.document.end
+        await pilot.press(*" more")
+        assert screen.query_one(AnswerBox).text == "half\ntyped more"

@@ -31,7 +31,7 @@ from mlsd.tui.driver import (
 )
 from mlsd.tui.screens.base import MlsdScreen
 from mlsd.tui.screens.confirm import ConfirmScreen
-from mlsd.tui.widgets.answer_box import AnswerBox
+from mlsd.tui.widgets.answer_box import AnswerBox, DiagramArea
 from mlsd.tui.widgets.chat import ChatLog, ChatMessage
 from mlsd.tui.widgets.countdown import Countdown
 from mlsd.tui.widgets.fmt import stamp
@@ -122,7 +122,7 @@ class PracticeScreen(MlsdScreen):
                 answer.border_title = "Your answer"
                 answer.border_subtitle = "Enter sends · Ctrl+J new line"
                 yield answer
-            diagram = TextArea(id="diagram", soft_wrap=False, tab_behavior="indent")
+            diagram = DiagramArea(id="diagram")
             diagram.border_title = "Diagram / notes"
             diagram.border_subtitle = "seen by the interviewer"
             yield diagram
@@ -213,10 +213,10 @@ class PracticeScreen(MlsdScreen):
             phase = turn.phase or phase
             await chat.add_message(turn.speaker, turn.elapsed, turn.text)
         if message.diagram:
-            self.query_one("#diagram", TextArea).text = message.diagram
+            self.query_one(DiagramArea).load_at_end(message.diagram)
         self._diagram_saved = message.diagram
         if message.draft:
-            self.query_one(AnswerBox).text = message.draft
+            self.query_one(AnswerBox).load_at_end(message.draft)
         self.pacing.stirred(self._now())
         self.session_id = message.session_id  # last: "ready" means everything is on screen
         self.mode = Mode.YOUR_TURN

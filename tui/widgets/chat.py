@@ -1,8 +1,7 @@
-"""The interview as a chat: each turn a Markdown block under its speaker and time; the
-interviewer's reply grows chunk by chunk while it streams."""
+"""The interview as a chat: each turn under its speaker and time, the interviewer's as Markdown,
+the candidate's exactly as typed; the interviewer's reply grows chunk by chunk while it streams."""
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from rich.markdown import Markdown as RichMarkdown
@@ -13,12 +12,12 @@ from textual.widgets import Label, Static
 from mlsd.tui.widgets.fmt import stamp
 
 SPEAKER = {"interviewer": "Interviewer", "candidate": "You"}
-_SINGLE_NEWLINE = re.compile(r"(?<!\n)\n(?!\n)")
 
 
-def as_markdown(speaker: str, text: str) -> str:
-    """The candidate's line breaks are kept as they typed them; Markdown would join them."""
-    return _SINGLE_NEWLINE.sub("  \n", text) if speaker == "candidate" else text
+def body(speaker: str, text: str) -> RichMarkdown | Text:
+    """The interviewer's words as Markdown; the candidate's verbatim (`<HNSW>`, `# Plan` and
+    `[b]` are what they typed, not markup), line breaks and all."""
+    return Text(text) if speaker == "candidate" else RichMarkdown(text)
 
 
 class ChatMessage(Vertical):
@@ -32,8 +31,8 @@ class ChatMessage(Vertical):
         # a long chat stays cheap to lay out and restyle.
         yield Static(self._body(), classes="message-body")
 
-    def _body(self) -> RichMarkdown:
-        return RichMarkdown(as_markdown(self.speaker, self.text))
+    def _body(self) -> RichMarkdown | Text:
+        return body(self.speaker, self.text)
 
     async def append(self, chunk: str) -> None:
         self.text += chunk
