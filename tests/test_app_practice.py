@@ -119,14 +119,23 @@ async def test_the_diagram_is_stored_and_counts_for_the_diagram_criterion():
     assert diagram.status == "met" and diagram.turn is None and diagram.quote == "app -> eta service -> model"
 
 
-async def test_pause_stops_the_clock_and_the_input_until_resumed():
+async def test_pause_stops_the_clock_and_keeps_what_is_typed_until_resumed():
     app, clock = make_app(Start("practice", case_id="delivery-time", seed=1))
     async with app.run_test() as pilot:
         screen = await practice_ready(pilot)
         await pilot.press("f5")
-        assert clock.paused and screen.query_one(AnswerBox).disabled and screen.query_one(Countdown).paused
-        await pilot.press("f5")
-        assert not clock.paused and not screen.query_one(AnswerBox).disabled
+        assert clock.paused and screen.query_one(Countdown).paused
+        await pilot.press(*"How many orders", "f2", *"app -> api", "f2", *" a day?")
+        box = screen.query_one(AnswerBox)
+        assert box.text == "How many orders a day?" and screen.query_one("#diagram").text == "app -> api"
+        await pilot.press("enter")  # nothing is sent while the clock is stopped, and it says so
+        await pilot.pause(0.1)
+        assert box.text == "How many orders a day?" and len(screen.query(".message")) == 1
+        assert any("F5" in str(n.message) for n in app._notifications)
+        await pilot.press("f5", "enter")
+        assert not clock.paused
+        await until(pilot, lambda: screen.mode.takes_answers and len(screen.query(".message")) == 3)
+    assert db(app).turns(1)[1].text == "How many orders a day?"
 
 
 async def test_end_early_asks_first_and_no_keeps_going():

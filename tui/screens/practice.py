@@ -73,7 +73,7 @@ NOTES = {
     Mode.YOUR_TURN: "your turn",
     Mode.RETRY: "nothing was lost; try again, or Ctrl+Q to leave (the session stays resumable)",
     Mode.ANSWERING: "{spinner} the interviewer is answering…",
-    Mode.PAUSED: "paused, F5 resumes",
+    Mode.PAUSED: "paused, F5 resumes (typing is kept)",
     Mode.CLOSING: "{spinner} the interviewer is answering…",
     Mode.SCORING: "scoring the transcript…",
 }
@@ -144,14 +144,13 @@ class PracticeScreen(MlsdScreen):
 
     # ------------------------------------------------------------------ the mode
     def watch_mode(self, old: Mode, new: Mode) -> None:
+        # Paused, the answer box and the diagram stay open: what is typed is kept, and only
+        # sending waits for the clock.
         box, diagram = self.query_one(AnswerBox), self.query_one("#diagram", TextArea)
-        box.disabled = new in (Mode.PAUSED, Mode.SCORING)
-        diagram.disabled = new is Mode.PAUSED
+        box.disabled = new is Mode.SCORING
         diagram.read_only = new is Mode.SCORING
         self.query_one(Countdown).paused = new is Mode.PAUSED
         self.set_class(new is Mode.PAUSED, "-paused")
-        if old is Mode.PAUSED:
-            box.focus()
         self._draw_status()
 
     def watch_label(self) -> None:
@@ -287,6 +286,9 @@ class PracticeScreen(MlsdScreen):
             box.give_back(event.text)
             if self.mode is Mode.ANSWERING:
                 self.notify("The interviewer is still talking; your answer stays in the box.", timeout=3)
+            elif self.mode is Mode.PAUSED:
+                self.notify("Paused: F5 starts the clock again, then Enter sends. Your answer stays in the box.",
+                            timeout=4)
             return
         self._send(event.text)
 
