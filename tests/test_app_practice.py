@@ -332,3 +332,57 @@ async def test_resume_puts_the_cursor_at_the_end_of_the_draft_and_of_the_diagram
             assert widget.text == text and widget.cursor_location == widget.document.end
         await pilot.press(*" more")
         assert screen.query_one(AnswerBox).text == "half\ntyped more"
+
+
+def test_every_phase_name_fits_in_the_phase_bar_at_60_columns_and_wider_for_any_length():
+    from mlsd.core.plan import Plan
+    from mlsd.tui.widgets.phase_bar import PhaseBar
+
+    for minutes in range(1, 91):
+        bar = PhaseBar(Plan.scaled(minutes))
+        for width in (58, 78, 98):
+            widths = bar.widths(width)
+            assert sum(widths) == width
+            assert all(w >= len(p.short) + 2 for w, p in zip(widths, bar.plan.phases)), (minutes, width, widths)
+
+
+async def test_ctrl_c_says_how_to_leave_instead_of_nothing():
+    app, clock = make_app(Start("practice", case_id="delivery-time", seed=1))
+    async with app.run_test() as pilot:
+        screen = await practice_ready(pilot)
+        await pilot.press("ctrl+c")
+        await pilot.pause(0.1)
+        assert any("Ctrl+Q" in str(n.message) for n in app._notifications)
+        assert app.screen is screen
+
+
+async def test_at_80x24_the_status_line_says_first_that_the_interviewer_is_answering():
+    release = threading.Event()
+    app, clock = make_app(Start("practice", case_id="delivery-time", seed=1),
+                          interviewer=lambda: HeldInterviewer(release))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await practice_ready(pilot)
+        await pilot.press(*"How many orders per day?", "enter")
+        await until(pilot, lambda: screen.mode is Mode.ANSWERING)
+        await pilot.pause(0.3)
+        drawn = shown(screen.query_one("#status"))
+        assert "the interviewer is answering…" in drawn and "Interviewer: offline" in drawn
+        release.set()
+        await until(pilot, lambda: screen.mode.takes_answers)
+
+
+async def test_at_60x15_the_status_line_says_how_to_scroll_the_chat_and_pgup_scrolls_it():
+    app, clock = make_app(Start("practice", case_id="payment-fraud", seed=3))
+    async with app.run_test(size=(60, 15)) as pilot:
+        screen = await practice_ready(pilot)
+        await type_answer(pilot, "What is the fraud rate and the latency budget?")
+        await pilot.pause(0.5)
+        assert "PgUp/PgDn scrolls chat" in shown(screen.query_one("#status"))
+        chat = screen.query_one("#chat")
+        assert screen.query_one(AnswerBox).has_focus and chat.scroll_y == chat.max_scroll_y
+        await pilot.press("pageup")
+        await pilot.pause(0.1)
+        assert chat.scroll_y < chat.max_scroll_y
+        await pilot.press("pagedown")
+        await pilot.pause(0.1)
+        assert chat.scroll_y == chat.max_scroll_y

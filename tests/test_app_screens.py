@@ -241,3 +241,32 @@ async def test_the_remaining_keys_of_home_report_replay_and_history():
         assert app.screen.case.id == "delivery-time"
         await pilot.press("ctrl+q")
     assert [r.id for r in db(app).sessions()] == [4, 3, 2, 1]  # left with nothing answered: not kept
+
+
+async def test_the_report_at_80x24_shows_its_whole_header_and_eleven_criteria():
+    app, _ = make_app(Start("report", session_id=2))
+    seed(app)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, report_ready(app))
+        await pilot.pause(0.1)
+        screen = app.screen
+        head = str(screen.query_one("#report-head").render())
+        assert head.startswith("Real-time payment fraud detection · session 2") and head.endswith("completed")
+        table = screen.query_one("#criteria")
+        assert table.scrollable_content_region.height - 1 >= 11
+        assert len(str(screen.query_one("#detail").render()).splitlines()) <= 2
+
+
+async def test_headers_fit_80_columns_whole():
+    app, _ = make_app(Start("replay", session_id=3))
+    seed(app)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, replay_ready(app))
+        await pilot.press("right_square_bracket", "right_square_bracket", "right")
+        await pilot.pause(0.1)
+        head = str(app.screen.query_one("#replay-head").render())
+        assert "turn 12/30" in head and head.endswith("Data & features") and len(head) <= 78
+        await pilot.press("escape")
+        await pilot.pause(0.1)
+        head = str(app.screen.query_one("#home-head").render())
+        assert head.endswith("interviewer: offline (no API key or base URL set)") and len(head) <= 78

@@ -8,6 +8,7 @@ from textual.widgets import TextArea
 from mlsd.core.status import Status
 from mlsd.rubric.score import CriterionScore, assemble
 from mlsd.tui.app import Start
+from mlsd.tui.screens.history import HistoryScreen
 from mlsd.tui.screens.practice import PracticeScreen
 from mlsd.tui.screens.replay import ReplayScreen
 from mlsd.tui.screens.report import ReportScreen
@@ -56,6 +57,8 @@ def test_practice_mid_session(snap_compare, size):
         # A blinking cursor is on or off depending on when the picture is taken.
         for area in app.screen.query(TextArea):
             area.cursor_blink = False
+        chat = app.screen.query_one("#chat")
+        await until(pilot, lambda: chat.max_scroll_y > 0 and chat.scroll_y == chat.max_scroll_y)
         await pilot.pause(0.3)
 
     assert snap_compare(app, terminal_size=size, run_before=ready)
@@ -122,5 +125,41 @@ def test_replay(snap_compare, size):
         await until(pilot, lambda: isinstance(app.screen, ReplayScreen) and app.screen.at)
         await pilot.press("right_square_bracket", "right_square_bracket", "right")
         await pilot.pause(0.1)
+
+    assert snap_compare(app, terminal_size=size, run_before=ready)
+
+
+NARROW = pytest.mark.parametrize("size", [(80, 24)], ids=["80x24"])
+
+
+@NARROW
+def test_report_mistakes(snap_compare, size):
+    app = report_app()
+    assert snap_compare(app, terminal_size=size, run_before=on_tab(app, 2))
+
+
+@NARROW
+def test_history(snap_compare, size):
+    app, _ = make_app(Start("history"))
+    seed(app)
+
+    async def ready(pilot):
+        await until(pilot, lambda: isinstance(app.screen, HistoryScreen) and app.screen.items)
+        await pilot.pause(0.1)
+
+    assert snap_compare(app, terminal_size=size, run_before=ready)
+
+
+@NARROW
+def test_practice_paused(snap_compare, size):
+    app, clock = make_app(Start("practice", case_id="payment-fraud", seed=2), minutes=4)
+
+    async def ready(pilot):
+        await until(pilot, lambda: isinstance(app.screen, PracticeScreen) and app.screen.mode.takes_answers)
+        clock.set(40)
+        await pilot.press("f5", *"Typed while paused")
+        chat = app.screen.query_one("#chat")
+        await until(pilot, lambda: chat.max_scroll_y > 0 and chat.scroll_y == chat.max_scroll_y)
+        await pilot.pause(0.3)
 
     assert snap_compare(app, terminal_size=size, run_before=ready)

@@ -138,6 +138,14 @@ class MlsdApp(App[None]):
     def open_compare(self, a: int, b: int) -> None:
         self.push_screen(CompareScreen(a, b))
 
+    def action_help_quit(self) -> None:
+        """Ctrl+C (when there is nothing selected to copy) says how to leave instead of nothing."""
+        if isinstance(self.screen, PracticeScreen):
+            self.notify("Ctrl+Q leaves and keeps the session resumable; F8 ends it and scores it.",
+                        title="Ctrl+C does not quit")
+        else:
+            self.notify("Ctrl+Q quits (q on the home screen).", title="Ctrl+C does not quit")
+
     async def action_quit(self) -> None:
         if isinstance(self.screen, PracticeScreen):
             self.screen.action_leave()  # keeps the session resumable

@@ -6,7 +6,7 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable, Footer, Label
+from textual.widgets import DataTable, Footer
 from textual.widgets.data_table import RowDoesNotExist
 
 from mlsd.sessions.history import SessionSummary, summaries
@@ -14,6 +14,7 @@ from mlsd.sessions.store import Store
 from mlsd.tui.db import in_thread
 from mlsd.tui.screens.base import MlsdScreen
 from mlsd.tui.screens.confirm import ConfirmScreen
+from mlsd.tui.widgets.head_line import HeadLine
 
 COLUMNS = (("id", "ID"), ("date", "Date"), ("case", "Case"), ("kind", "Kind"), ("overall", "Score"),
            ("level", "Level"), ("status", "Status"), ("minutes", "Min"), ("backend", "Interviewer"))
@@ -61,7 +62,7 @@ class HistoryScreen(MlsdScreen):
         self.marked: SessionSummary | None = None  # the first of two sessions to compare
 
     def compose(self) -> ComposeResult:
-        yield Label("History: all sessions", id="history-head")
+        yield HeadLine(("History: all sessions", 9), id="history-head")
         yield DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
@@ -95,10 +96,9 @@ class HistoryScreen(MlsdScreen):
     def _head(self) -> None:
         arrow = "▼" if self.reverse else "▲"
         title = dict(COLUMNS)[self.sort_by]
-        marked = f" · comparing session {self.marked.row.id}: c on another" if self.marked else ""
-        self.query_one("#history-head", Label).update(
-            f"History: {len(self.items)} session{'s' if len(self.items) != 1 else ''} · "
-            f"sorted by {title} {arrow}{marked}")
+        marked = f"comparing session {self.marked.row.id}: c on another" if self.marked else ""
+        self.query_one(HeadLine).show((f"History: {len(self.items)} session{'s' if len(self.items) != 1 else ''}", 9),
+                                      (f"sorted by {title} {arrow}", 5), (marked, 7))
 
     def _selected(self) -> SessionSummary | None:
         table = self.query_one(DataTable)

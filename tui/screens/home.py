@@ -20,9 +20,11 @@ from mlsd.tui.db import in_thread
 from mlsd.tui.screens.base import MlsdScreen
 from mlsd.tui.screens.local_llm import LocalServerScreen
 from mlsd.tui.widgets.fmt import clip
+from mlsd.tui.widgets.head_line import HeadLine
 from mlsd.tui.widgets.trend import Trend
 
 RECENT = 6
+RECENT_COLUMNS = (("id", "#"), ("date", "Date"), ("case", "Case"), ("score", "Score"), ("level", "Level"))
 
 
 def _name(source: Path | None) -> str:
@@ -62,7 +64,7 @@ class HomeScreen(MlsdScreen):
         self.local: LocalServer | None = None  # found on loopback, not yet accepted
 
     def compose(self) -> ComposeResult:
-        yield Label("", id="home-head")
+        yield HeadLine(id="home-head")
         cases: DataTable[str] = DataTable(id="cases", cursor_type="row")
         cases.border_title = "Cases · Enter or s starts a session"
         yield cases
@@ -89,11 +91,13 @@ class HomeScreen(MlsdScreen):
 
     def _head(self) -> None:
         s = self.service.settings
-        head = f"mlsd · {s.minutes:g}-minute mock interviews · interviewer: {s.interviewer_label}"
-        if self.local is not None:
-            head = (f"mlsd · interviewer: offline · {self.local.name} found on :{self.local.port} "
-                    f"({self.local.model}) · l to use it")
-        self.query_one("#home-head", Label).update(head)
+        if self.local is None:
+            self.query_one(HeadLine).show(("mlsd", 9), (f"{s.minutes:g}-minute sessions", 1),
+                                          (f"interviewer: {s.interviewer_label}", 5))
+            return
+        self.query_one(HeadLine).show(("mlsd", 9), ("interviewer: offline", 5),
+                                      (f"{self.local.name} found on :{self.local.port} ({self.local.model})", 7),
+                                      ("l to use it", 8))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         found = event.worker.result
@@ -152,18 +156,20 @@ class HomeScreen(MlsdScreen):
         self.call_after_refresh(self._suggest)  # it fits its text to the box's laid-out size
 
     def _fill_recent(self) -> None:
-        """Dates lose their time of day when the terminal is narrow, so the level still fits."""
+        """Dates lose their time of day when the terminal is narrow, so the level still fits.
+        Columns get their widths up front: a table that sizes them from rows still being added
+        draws its header too narrow for a moment."""
         recent = self.query_one("#recent", DataTable)
+        wide = self.app.size.width >= 100
+        rows = [(str(s.row.id), s.row.started[5:16].replace("T", " ") if wide else s.row.started[5:10],
+                 clip(_case_cell(s, self.service.rubric), 16 if wide else 12), _score_cell(s), s.level or "-")
+                for s in self.recent]
         keep = recent.cursor_row
         recent.clear(columns=True)
-        wide = self.app.size.width >= 100
-        for key, title in (("id", "#"), ("date", "Date"), ("case", "Case"), ("score", "Score"), ("level", "Level")):
-            recent.add_column(title, key=key)
-        for s in self.recent:
-            r = s.row
-            date = r.started[5:16].replace("T", " ") if wide else r.started[5:10]
-            case = clip(_case_cell(s, self.service.rubric), 16 if wide else 12)
-            recent.add_row(r.id, date, case, _score_cell(s), s.level or "-", key=str(r.id))
+        for i, (key, title) in enumerate(RECENT_COLUMNS):
+            recent.add_column(title, key=key, width=max([len(title)] + [len(row[i]) for row in rows]))
+        for row in rows:
+            recent.add_row(*row, key=row[0])
         recent.border_subtitle = "" if self.items else "none yet"
         if self.recent:
             recent.move_cursor(row=min(keep, len(self.recent) - 1))

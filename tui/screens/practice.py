@@ -8,6 +8,7 @@ from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
+from textual.actions import SkipAction
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
@@ -88,6 +89,9 @@ class PracticeScreen(MlsdScreen):
         Binding("f8", "end_early", "End early", tooltip="End the interview now and score it"),
         Binding("ctrl+q", "leave", "Quit (resumable)", priority=True,
                 tooltip="Leave now; the session stays resumable with `mlsd practice --resume`"),
+        # The chat scrolls from wherever the focus is (the status line says so once it can).
+        Binding("pageup", "scroll_chat(-1)", "Scroll the chat up", show=False, priority=True),
+        Binding("pagedown", "scroll_chat(1)", "Scroll the chat down", show=False, priority=True),
     ]
     mode: reactive[Mode] = reactive(Mode.STARTING, init=False)
     label: reactive[str] = reactive("", init=False)  # who interviews: "offline" or "model@host"
@@ -124,7 +128,7 @@ class PracticeScreen(MlsdScreen):
                 yield answer
             diagram = DiagramArea(id="diagram")
             diagram.border_title = "Diagram / notes"
-            diagram.border_subtitle = "seen by the interviewer"
+            diagram.border_subtitle = "interviewer sees it"
             yield diagram
         yield StatusLine(id="status")
         yield Footer()
@@ -157,14 +161,15 @@ class PracticeScreen(MlsdScreen):
         self._draw_status()
 
     def _draw_status(self) -> None:
-        who = f"Interviewer: {self.label or '…'}"
-        if self.backend_note and self.label == "offline":
-            who += f" ({self.backend_note})"
+        """What is happening first, then who the interviewer is, then how to scroll the chat once
+        it is taller than its pane; at narrow widths the backend's reason and the hint go first."""
         note = NOTES[self.mode]
         if self.mode is Mode.CLOSING and self.reply is None and self._now() >= self.plan.total:
             note = "time is up"
         note = note.format(spinner=SPINNER[self._frame % len(SPINNER)], failure=self.failure)
-        self.query_one(StatusLine).text = f"{who} · {note}"
+        reason = f"({self.backend_note})" if self.backend_note and self.label == "offline" else ""
+        hint = "PgUp/PgDn scrolls chat" if self.query_one(ChatLog).max_scroll_y > 0 else ""
+        self.query_one(StatusLine).show((note, 9), (f"Interviewer: {self.label or '…'}", 7), (reason, 2), (hint, 5))
 
     # ------------------------------------------------------------------ the clock
     def _now(self) -> float:
@@ -179,8 +184,8 @@ class PracticeScreen(MlsdScreen):
         mode = self.mode
         if self.session_id is not None and mode is not Mode.PAUSED and self._frame % CLOCK_SAVE_TICKS == 0:
             self.driver.save_clock()  # a killed process loses at most this much of the clock
-        if mode in (Mode.ANSWERING, Mode.CLOSING):
-            self._draw_status()
+        # Every tick: the spinner turns, and the chat may have grown past its pane (the scroll hint).
+        self._draw_status()
         if not mode.takes_answers:
             return
         due = self.pacing.due(elapsed, writing=bool(self.query_one(AnswerBox).text.strip()))
@@ -321,6 +326,12 @@ class PracticeScreen(MlsdScreen):
             self.driver.set_diagram(text)
 
     # ------------------------------------------------------------------ actions
+    def action_scroll_chat(self, pages: int) -> None:
+        if self.query_one("#diagram").has_focus:
+            raise SkipAction()  # a long diagram pages itself
+        chat = self.query_one(ChatLog)
+        (chat.scroll_page_up if pages < 0 else chat.scroll_page_down)(animate=False)
+
     def action_toggle_focus(self) -> None:
         diagram = self.query_one("#diagram", TextArea)
         self.set_focus(self.query_one(AnswerBox) if diagram.has_focus else diagram)

@@ -7,7 +7,7 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Label, Static, TextArea
+from textual.widgets import Footer, Static, TextArea
 
 from mlsd.core.plan import PhaseId
 from mlsd.rubric.report import MARK
@@ -17,16 +17,17 @@ from mlsd.tui.db import in_thread
 from mlsd.tui.screens.base import MlsdScreen
 from mlsd.tui.widgets.chat import ChatLog
 from mlsd.tui.widgets.fmt import stamp
+from mlsd.tui.widgets.head_line import HeadLine
 
 
 class ReplayScreen(MlsdScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("right,n,space", "step(1)", "Next turn", priority=True),
-        Binding("left,p", "step(-1)", "Previous", priority=True),
+        Binding("right,n,space", "step(1)", "Next", priority=True, tooltip="The next turn"),
+        Binding("left,p", "step(-1)", "Prev", priority=True, tooltip="The previous turn"),
         Binding("right_square_bracket", "phase(1)", "Next phase"),
         Binding("left_square_bracket", "phase(-1)", "Prev phase"),
         Binding("home", "go(1)", "First", show=False, priority=True),
-        Binding("end", "go(0)", "Last", priority=True),
+        Binding("end", "go(0)", "Last", show=False, priority=True, tooltip="The last turn"),
         Binding("o", "report", "Report"),
         Binding("escape,q", "back", "Back"),
     ]
@@ -39,7 +40,7 @@ class ReplayScreen(MlsdScreen):
         self.at = 0  # turns shown
 
     def compose(self) -> ComposeResult:
-        yield Label(f"Replay of session {self.session_id}: loading…", id="replay-head")
+        yield HeadLine((f"Replay of session {self.session_id}: loading…", 9), id="replay-head")
         with Horizontal(id="replay-body"):
             yield ChatLog(id="replay-chat", live=False)
             with Vertical(id="replay-side"):
@@ -99,9 +100,10 @@ class ReplayScreen(MlsdScreen):
         data, n = self.loaded, self.at
         total = len(data.transcript.turns)
         turn = data.transcript.turns[n - 1] if n else None
-        when = f" · {stamp(turn.elapsed)} · {data.plan.phase(self._phase(n)).title}" if turn else ""
-        self.query_one("#replay-head", Label).update(
-            f"Replay · {data.row.case_title or data.row.case_id} · session {data.row.id} · turn {n}/{total}{when}")
+        self.query_one(HeadLine).show(
+            ("Replay", 9), (data.row.case_title or data.row.case_id, 4), (f"session {data.row.id}", 3),
+            (f"turn {n}/{total}", 8), (stamp(turn.elapsed) if turn else "", 7),
+            (data.plan.phase(self._phase(n)).title if turn else "", 6))
         focus = data.plan.focus  # a drill is about its own category's criteria only
         names = {c.id: c.name for c in self.service.rubric.criteria if focus is None or c.category == focus}
         covered = {cid: c for cid, c in (data.covered[n - 1] if n else {}).items() if cid in names}

@@ -33,16 +33,19 @@ from mlsd.tui.db import in_thread
 from mlsd.tui.screens.base import MlsdScreen
 from mlsd.tui.widgets.debrief_view import debrief_view
 from mlsd.tui.widgets.fmt import clip, stamp
+from mlsd.tui.widgets.head_line import HeadLine
 from mlsd.tui.widgets.score_bars import ScoreBars
 from mlsd.tui.widgets.timeline import Timeline
 
 HOW = {True: "after probe", False: "unprompted"}
+SHORT_ROWS = 30
 EXPORTS = {"md": "Markdown", "html": "HTML", "json": "JSON"}
 
 
 class ReportScreen(MlsdScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "jump", "Go to turn", tooltip="Replay the session at the turn of the selected criterion"),
+        Binding("enter", "jump", "Go to turn", show=False,
+                tooltip="Replay the session at the turn of the selected criterion"),
         Binding("t", "switch_tab", "Next tab",
                 tooltip="Criteria, debrief, common mistakes, time use, about this score"),
         Binding("r", "replay", "Replay"),
@@ -63,7 +66,7 @@ class ReportScreen(MlsdScreen):
         return self.service.rubric
 
     def compose(self) -> ComposeResult:
-        yield Label(f"Session {self.session_id}: scoring…", id="report-head")
+        yield HeadLine((f"Session {self.session_id}: scoring…", 9), id="report-head")
         with Horizontal(id="score-top"):
             with Vertical(id="overall-box"):
                 yield Digits("--", id="overall")
@@ -130,10 +133,10 @@ class ReportScreen(MlsdScreen):
         self.result = result
         d, row = result.data, result.row
         report = d.report
-        self.query_one("#report-head", Label).update(
-            f"{d.title}{' · ' + d.meta['drill'] + ' drill' if 'drill' in d.meta else ''} · session {row.id} · "
-            f"{row.started[:16].replace('T', ' ')} · {row.minutes:g} min · "
-            f"{d.meta['interviewer']} · {row.status.replace('_', ' ')}")
+        self.query_one(HeadLine).show((d.title, 9), (f"{d.meta['drill']} drill" if "drill" in d.meta else "", 8),
+                                      (f"session {row.id}", 8), (row.started[:16].replace("T", " "), 2),
+                                      (f"{row.minutes:g} min", 5), (d.meta["interviewer"], 4),
+                                      (row.status.replace("_", " "), 7))
         self.query_one("#overall", Digits).update(f"{report.overall:.0f}")
         samples = f" ×{report.samples}" if report.samples and report.samples > 1 else ""
         self.query_one("#overall-label", Label).update(
@@ -243,8 +246,22 @@ class ReportScreen(MlsdScreen):
         category = next(cat.name for cat in self.rubric.categories if cat.id == criterion.category)
         how = f", {HOW[c.prompted]}" if c.status in ("met", "partial") else ""
         status = {"met": "met", "partial": "partly met", "missed": "missed", "n/a": "not applicable"}[c.status]
+        go = f" · Enter: turn {c.turn}" if c.turn is not None else ""
         quote = f"\n“{c.quote}”" if c.quote else ""
-        self.query_one("#detail", Static).update(Text(f"{criterion.name} ({category}): {status}{how}{quote}"))
+        detail = self.query_one("#detail", Static)
+        if self.has_class("-short"):
+            # A line each, so the table keeps its rows; the status first, the name is in the table.
+            width = detail.content_size.width or self.app.size.width - 2
+            lines = f"{status}{how}{go} · {criterion.name} ({category}){quote}".split("\n")
+            detail.update(Text("\n".join(clip(line, width) for line in lines)))
+        else:  # the table's border says Enter goes to the turn
+            detail.update(Text(f"{criterion.name} ({category}): {status}{how}{quote}"))
+
+    def on_resize(self) -> None:
+        # Under 30 rows the criteria table drops its border and the detail keeps to two lines,
+        # so 80x24 shows 11 criteria instead of 7.
+        self.set_class(self.size.height < SHORT_ROWS, "-short")
+        self._detail()
 
     # ------------------------------------------------------------------ actions
     def _selected(self) -> str | None:

@@ -22,9 +22,19 @@ class PhaseBar(Widget):
         self.plan = plan
 
     def widths(self, total_width: int) -> list[int]:
+        """Each phase's share of `total_width`, but never narrower than its name (when the width
+        allows): the widest segments with room to spare give up a column each."""
         phases = self.plan.phases
+        need = [len(p.short) + 2 for p in phases]
         widths = [max(3, round(total_width * p.length / self.plan.total)) for p in phases]
         widths[-1] += total_width - sum(widths)  # rounding goes to the last segment
+        for i, n in enumerate(need):
+            while widths[i] < n:
+                spare = max(range(len(widths)), key=lambda j: widths[j] - need[j])
+                if widths[spare] <= need[spare]:
+                    break  # too narrow for every name: they are cut instead
+                widths[spare] -= 1
+                widths[i] += 1
         return widths
 
     def render(self) -> Text:
