@@ -59,7 +59,7 @@ def test_a_one_minute_session_in_a_real_terminal_ends_in_the_score_report(tmp_pa
     term = Terminal(f"{sys.executable} -m mlsd.tui practice --case delivery-time --minutes 1", env)
     try:
         term.wait_for("Your answer", 20)
-        term.wait_for("· your turn", 10)
+        term.wait_for("your turn ·", 10)
         term.type("How many orders per day, and what is the latency budget?")
         term.keys("Enter")
         screen = term.wait_for("5 million orders a day", 10)
@@ -87,7 +87,7 @@ def test_a_killed_app_resumes_with_its_turns_diagram_and_clock(tmp_path):
     command = f"practice --case delivery-time --seed {10000 + os.getpid() % 90000}"
     term = Terminal(f"{sys.executable} -m mlsd.tui {command}", env)
     try:
-        term.wait_for("· your turn", 20)
+        term.wait_for("your turn ·", 20)
         term.keys("F2")
         term.type("client -> eta api -> model")
         # Under load a terminal can deliver F2's escape sequence in two reads; each key waits
