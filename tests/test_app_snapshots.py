@@ -34,6 +34,20 @@ def test_home(snap_compare, size):
     assert snap_compare(app, terminal_size=size, run_before=ready)
 
 
+async def practice_started(pilot, app) -> None:
+    await until(pilot, lambda: isinstance(app.screen, PracticeScreen) and app.screen.mode.takes_answers)
+
+
+async def chat_settled(pilot, app) -> None:
+    """The chat has followed the last turn to its end (a snapshot taken sooner catches it mid-way),
+    and the text cursors stop blinking (or the snapshot shows them lit or not by chance)."""
+    chat = app.screen.query_one("#chat")
+    await until(pilot, lambda: chat.max_scroll_y > 0 and chat.scroll_y == chat.max_scroll_y)
+    for area in app.screen.query(TextArea):
+        area.cursor_blink = False
+    await pilot.pause(0.3)
+
+
 @SIZES
 def test_practice_mid_session(snap_compare, size):
     app, clock = make_app(Start("practice", case_id="delivery-time", seed=1))
@@ -47,19 +61,14 @@ def test_practice_mid_session(snap_compare, size):
         await until(pilot, lambda: screen.mode.takes_answers and len(screen.query(".message")) >= before + 2)
 
     async def ready(pilot):
-        await until(pilot, lambda: isinstance(app.screen, PracticeScreen) and app.screen.mode.takes_answers)
+        await practice_started(pilot, app)
         await say(pilot, "How many orders a day, and what latency budget do we have?", 40)
         await say(pilot, "I assume the business metric is late orders; we regress minutes to delivery.", 330)
         await say(pilot, "Features: restaurant prep time history, courier location, traffic, weather.", 700)
         await pilot.press("f2", *"app -> eta api -> model", "f2")
         clock.set(754)
         await pilot.press(*"Point-in-time")
-        # A blinking cursor is on or off depending on when the picture is taken.
-        for area in app.screen.query(TextArea):
-            area.cursor_blink = False
-        chat = app.screen.query_one("#chat")
-        await until(pilot, lambda: chat.max_scroll_y > 0 and chat.scroll_y == chat.max_scroll_y)
-        await pilot.pause(0.3)
+        await chat_settled(pilot, app)
 
     assert snap_compare(app, terminal_size=size, run_before=ready)
 
@@ -155,12 +164,10 @@ def test_practice_paused(snap_compare, size):
     app, clock = make_app(Start("practice", case_id="payment-fraud", seed=2), minutes=4)
 
     async def ready(pilot):
-        await until(pilot, lambda: isinstance(app.screen, PracticeScreen) and app.screen.mode.takes_answers)
+        await practice_started(pilot, app)
         await pilot.press("f5")  # first: at 40 s, a running clock would have the interviewer move on
         clock.set(40)
         await pilot.press(*"Typed while paused")
-        chat = app.screen.query_one("#chat")
-        await until(pilot, lambda: chat.max_scroll_y > 0 and chat.scroll_y == chat.max_scroll_y)
-        await pilot.pause(0.3)
+        await chat_settled(pilot, app)
 
     assert snap_compare(app, terminal_size=size, run_before=ready)

@@ -19,6 +19,7 @@ from mlsd.tui.widgets.head_line import HeadLine
 COLUMNS = (("id", "ID"), ("date", "Date"), ("case", "Case"), ("kind", "Kind"), ("overall", "Score"),
            ("level", "Level"), ("status", "Status"), ("minutes", "Min"), ("backend", "Interviewer"))
 LEVEL_ORDER = {"junior": 1, "mid": 2, "senior": 3, "staff": 4}
+WIDE = 100  # columns from which dates show their year and time
 
 
 def kind(s: SessionSummary) -> str:
@@ -34,11 +35,13 @@ def sort_value(s: SessionSummary, column: str) -> str | float:
     return values[column]
 
 
-def cells(s: SessionSummary) -> tuple:
+def cells(s: SessionSummary, wide: bool = True) -> tuple[object, ...]:
+    """One session's row; a narrow terminal gets the date as month-day, so every column fits."""
     r = s.row
     status = r.status.replace("_", " ") + (", no answers" if s.junk else "")
     overall = "-" if s.overall is None else f"{s.overall:.0f}"
-    return (r.id, r.started[:16].replace("T", " "), r.case_id, kind(s), overall, s.level or "-", status,
+    date = r.started[:16].replace("T", " ") if wide else r.started[5:10]
+    return (r.id, date, r.case_id, kind(s), overall, s.level or "-", status,
             f"{r.minutes:g}", r.backend + (f" {r.model}" if r.model else ""))
 
 
@@ -72,6 +75,10 @@ class HistoryScreen(MlsdScreen):
             table.add_column(title, key=key)
         table.focus()
 
+    def on_resize(self) -> None:
+        if self.items:
+            self._fill()
+
     def on_screen_resume(self) -> None:
         self.reload()  # on first show too, and after a session, a delete or a report
 
@@ -86,8 +93,9 @@ class HistoryScreen(MlsdScreen):
         table = self.query_one(DataTable)
         keep = self._selected()
         table.clear()
+        wide = self.app.size.width >= WIDE
         for s in sorted(self.items, key=lambda s: sort_value(s, self.sort_by), reverse=self.reverse):
-            table.add_row(*cells(s), key=str(s.row.id))
+            table.add_row(*cells(s, wide), key=str(s.row.id))
         self._head()
         if keep is not None:
             with suppress(RowDoesNotExist):  # it was deleted
