@@ -61,8 +61,11 @@ def _hits(tokens: list[str], vocab: set[str], keyword: str) -> bool:
     return False
 
 
+Weighted = tuple[tuple[tuple[str, int], ...], frozenset[str], tuple[str, ...]]
+
+
 @cache
-def _weighted(kind: str | None, keywords: tuple[str, ...]) -> tuple[tuple[tuple[str, int], ...], frozenset[str], tuple[str, ...]]:
+def _weighted(kind: str | None, keywords: tuple[str, ...]) -> Weighted:
     """A fact's keywords with their weights, every form of their words, and their stems: a
     part sharing no word with them is not about this fact, and that is found at once."""
     weighted = [(k, OWN_WEIGHT * len(_keyword(k)[0])) for k in keywords]

@@ -10,7 +10,6 @@ from mlsd.interviewer.context import TurnContext
 from mlsd.interviewer.move import Move
 from mlsd.prompts.lines import interviewer_lines
 
-
 NUMBER_WORDS = ("no", "a", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 
 

@@ -7,9 +7,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
-from mlsd.prompts.case import check_one_question
-
 from mlsd.core.plan import PhaseId
+from mlsd.prompts.case import check_one_question
 
 HERE = Path(__file__).parent
 

@@ -156,7 +156,7 @@ class PracticeSession:
         "go on" stands in (nothing at all after a silence), and the error is said."""
         try:
             return decide()
-        except Exception as exc:  # noqa: BLE001 - any bug in the policy, reported below
+        except Exception as exc:
             self.notices.append(f"the interviewer's policy failed ({type(exc).__name__}: {exc}); "
                                 "a plain prompt stands in. Please report this.")
             return None if quiet else Move(kind="follow_up", phase=self.policy.phase, elapsed=elapsed)
@@ -179,7 +179,7 @@ class PracticeSession:
             async for chunk in self.interviewer.reply(ctx):
                 parts.append(chunk)
                 yield chunk
-        except Exception as exc:  # noqa: BLE001 - a backend's bug must not end the interview
+        except Exception as exc:
             # The offline interviewer says this turn (going on from a reply cut short).
             self.notices.append(f"the interviewer failed ({type(exc).__name__}: {exc}); the offline interviewer "
                                 "answers this turn")

@@ -86,7 +86,8 @@ def parse_text(text: str, source: str = "<transcript>") -> Transcript:
             headers[h.group(1)] = h.group(2)
         else:
             raise TranscriptError(
-                f"{source}: line {n}: expected `[mm:ss] Interviewer: ...` or `[mm:ss] Candidate: ...`, got {_shown(line)}")
+                f"{source}: line {n}: expected `[mm:ss] Interviewer: ...` or `[mm:ss] Candidate: ...`, "
+                f"got {_shown(line)}")
     if not turns:
         raise TranscriptError(f"{source}: no turns found (lines look like `[00:12] Candidate: ...`)")
     if any(t["probe"] for t in turns):

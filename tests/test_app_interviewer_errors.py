@@ -3,13 +3,14 @@ offline interviewer's line stands in, the error is shown, the spinner stops, and
 resuming work as always."""
 from __future__ import annotations
 
-from app_helpers import db, make_app, practice_ready, until
 from mlsd.core.transcript import Turn
 from mlsd.interviewer.offline import OfflineInterviewer
 from mlsd.interviewer.policy import Policy
 from mlsd.tui.app import Start
 from mlsd.tui.screens.practice import PracticeScreen
 from mlsd.tui.widgets.answer_box import AnswerBox
+
+from app_helpers import db, make_app, practice_ready, until
 
 
 class BrokenInterviewer(OfflineInterviewer):

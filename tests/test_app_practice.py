@@ -274,7 +274,7 @@ async def test_an_answer_the_store_refused_goes_back_to_the_box(monkeypatch):
 
 
 async def test_the_case_prompt_is_shown_once_at_the_start():
-    app, clock = make_app(Start("practice", case_id="payment-fraud", seed=3))
+    app, _ = make_app(Start("practice", case_id="payment-fraud", seed=3))
     async with app.run_test() as pilot:
         screen = await practice_ready(pilot)
         first_line = screen.case.prompt.strip().splitlines()[0]
@@ -291,7 +291,7 @@ def shown(widget) -> str:
 
 
 async def test_the_candidate_s_text_shows_as_typed_not_as_markdown():
-    app, clock = make_app(Start("practice", case_id="product-recs", seed=3))
+    app, _ = make_app(Start("practice", case_id="product-recs", seed=3))
     typed = ["# Plan", "<HNSW> index, [see doc](http://x)", "<script>alert(1)</script> and **bold** [b]x[/b]"]
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await practice_ready(pilot)
@@ -305,7 +305,7 @@ async def test_the_candidate_s_text_shows_as_typed_not_as_markdown():
 
 
 async def test_the_diagram_pane_takes_ctrl_j_as_a_new_line_and_wraps_long_lines_at_80_columns():
-    app, clock = make_app(Start("practice", case_id="delivery-time", seed=1))
+    app, _ = make_app(Start("practice", case_id="delivery-time", seed=1))
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await practice_ready(pilot)
         await pilot.press("f2", *"client -> gateway -> eta api", "ctrl+j", *"eta api -> model -> feature store")
@@ -317,7 +317,7 @@ async def test_the_diagram_pane_takes_ctrl_j_as_a_new_line_and_wraps_long_lines_
 
 
 async def test_resume_puts_the_cursor_at_the_end_of_the_draft_and_of_the_diagram():
-    app, clock = make_app(Start("practice", case_id="delivery-time", seed=1))
+    app, _ = make_app(Start("practice", case_id="delivery-time", seed=1))
     async with app.run_test() as pilot:
         screen = await practice_ready(pilot)
         await pilot.press("f2", *"app -> api", "enter", *"api -> model", "f2", *"half", "ctrl+j", *"typed")
@@ -343,11 +343,12 @@ def test_every_phase_name_fits_in_the_phase_bar_at_60_columns_and_wider_for_any_
         for width in (58, 78, 98):
             widths = bar.widths(width)
             assert sum(widths) == width
-            assert all(w >= len(p.short) + 2 for w, p in zip(widths, bar.plan.phases)), (minutes, width, widths)
+            assert all(w >= len(p.short) + 2 for w, p in zip(widths, bar.plan.phases, strict=True)),\
+                       (minutes, width, widths)
 
 
 async def test_ctrl_c_says_how_to_leave_instead_of_nothing():
-    app, clock = make_app(Start("practice", case_id="delivery-time", seed=1))
+    app, _ = make_app(Start("practice", case_id="delivery-time", seed=1))
     async with app.run_test() as pilot:
         screen = await practice_ready(pilot)
         await pilot.press("ctrl+c")
@@ -358,7 +359,7 @@ async def test_ctrl_c_says_how_to_leave_instead_of_nothing():
 
 async def test_at_80x24_the_status_line_says_first_that_the_interviewer_is_answering():
     release = threading.Event()
-    app, clock = make_app(Start("practice", case_id="delivery-time", seed=1),
+    app, _ = make_app(Start("practice", case_id="delivery-time", seed=1),
                           interviewer=lambda: HeldInterviewer(release))
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await practice_ready(pilot)
@@ -372,7 +373,7 @@ async def test_at_80x24_the_status_line_says_first_that_the_interviewer_is_answe
 
 
 async def test_at_60x15_the_status_line_says_how_to_scroll_the_chat_and_pgup_scrolls_it():
-    app, clock = make_app(Start("practice", case_id="payment-fraud", seed=3))
+    app, _ = make_app(Start("practice", case_id="payment-fraud", seed=3))
     async with app.run_test(size=(60, 15)) as pilot:
         screen = await practice_ready(pilot)
         await type_answer(pilot, "What is the fraud rate and the latency budget?")

@@ -31,7 +31,7 @@ def test_a_rubric_with_a_probeable_criterion_and_no_question_is_refused_in_one_l
 def test_a_rubric_that_is_not_toml_is_one_line_naming_the_file(tmp_path):
     broken = tmp_path / "rubric.toml"
     broken.write_text("[[criteria]\n", encoding="utf-8")
-    with pytest.raises(RubricError, match="rubric.toml: invalid TOML"):
+    with pytest.raises(RubricError, match=r"rubric\.toml: invalid TOML"):
         load_rubric(broken)
 
 

@@ -7,10 +7,10 @@ import re
 
 import pytest
 
+from mlsd.core.plan import Plan
 from mlsd.interviewer.context import TurnContext
 from mlsd.interviewer.move import Move
 from mlsd.interviewer.offline import OfflineInterviewer, time_in
-from mlsd.core.plan import Plan
 from mlsd.prompts.lines import interviewer_lines
 from mlsd.rubric.text import sentences
 from mlsd.rubric.tracker import EvidenceTracker

@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import asyncio
 
+from test_cli import mlsd
+
 from mlsd.interviewer.clock import FakeClock
 from mlsd.interviewer.offline import OfflineInterviewer
 from mlsd.rubric.offline_scorer import score_transcript
 from mlsd.sessions.history import summaries
+from mlsd.sessions.practice import PracticeSession
 from mlsd.sessions.progress import progress
 from mlsd.sessions.reporting import session_report
-from mlsd.sessions.practice import PracticeSession
 from mlsd.sessions.store import Store
-from app_helpers import FIXED_DATES, db, make_app, practice_ready, stored_session, until
-from test_cli import mlsd
 from mlsd.tui.app import Start
 from mlsd.tui.screens.home import HomeScreen
+
+from app_helpers import FIXED_DATES, db, make_app, practice_ready, stored_session, until
 
 
 def drain(chunks) -> str:
@@ -72,7 +74,7 @@ def test_progress_counts_only_finished_sessions_with_answers(tmp_path, cases, ru
 
 
 async def test_ending_before_any_answer_in_the_app_goes_home_and_keeps_nothing():
-    app, clock = make_app(Start("practice", case_id="delivery-time", seed=1))
+    app, _ = make_app(Start("practice", case_id="delivery-time", seed=1))
     async with app.run_test() as pilot:
         await practice_ready(pilot)
         await pilot.press("f8")
@@ -83,7 +85,7 @@ async def test_ending_before_any_answer_in_the_app_goes_home_and_keeps_nothing()
 
 
 async def test_quitting_the_app_before_any_answer_keeps_nothing():
-    app, clock = make_app(Start("practice", case_id="delivery-time", seed=1))
+    app, _ = make_app(Start("practice", case_id="delivery-time", seed=1))
     async with app.run_test() as pilot:
         screen = await practice_ready(pilot)
         await pilot.press("ctrl+q")

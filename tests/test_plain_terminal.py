@@ -8,9 +8,9 @@ import subprocess
 import sys
 
 import pytest
+from test_app_tmux import Terminal, terminal_env
 
 from mlsd.sessions.store import Store
-from test_app_tmux import Terminal, terminal_env
 
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="needs tmux")
 
@@ -27,8 +27,8 @@ def test_a_continued_line_and_a_paste_without_a_final_newline_are_one_answer_eac
         term.type("and what is the peak?")
         term.keys("Enter")
         term.wait_for("5 million orders a day", 10)
-        subprocess.run(["tmux", "set-buffer", "-b", term.name, "Line one of my answer.\nLine two.\nLine three, no newline."],
-                       check=True)
+        pasted = "Line one of my answer.\nLine two.\nLine three, no newline."
+        subprocess.run(["tmux", "set-buffer", "-b", term.name, pasted], check=True)
         subprocess.run(["tmux", "paste-buffer", "-p", "-d", "-b", term.name, "-t", term.name], check=True)
         term.wait_for("Line three, no newline.", 5)
         term.keys("Enter")

@@ -14,6 +14,8 @@ import os
 import random
 import time
 from dataclasses import dataclass, field
+from itertools import pairwise
+from typing import ClassVar
 
 from mlsd.core.plan import Plan
 from mlsd.core.transcript import Turn
@@ -115,7 +117,7 @@ class SentenceTracker:
     showed when the real tracker read them one at a time. Interviewer turns (the probes) and
     the findings are the real tracker's."""
 
-    verdicts: dict[tuple[str, str], dict[str, int]] = {}
+    verdicts: ClassVar[dict[tuple[str, str], dict[str, int]]] = {}
     joiner = "\n"  # sayings on lines of their own, so each sentence is one the tracker has judged
 
     def __init__(self, rubric, case, phase_at) -> None:
@@ -196,7 +198,7 @@ class Run:
         while not self.finished:
             spoken = self.plan.phase(self.turns[-1].phase).index
             due = [max(quiet_since, p.start) + silence_wait(p) for p in self.plan.phases[spoken + 1:]]
-            due = [t for t, p in zip(due, self.plan.phases[spoken + 1:]) if t < p.end]
+            due = [t for t, p in zip(due, self.plan.phases[spoken + 1:], strict=True) if t < p.end]
             at = min(due, default=None)
             if at is None or at > end or at >= self.plan.total:
                 return
@@ -230,7 +232,7 @@ def check(run: Run) -> None:
     where = f"case {run.case.id}, {plan.minutes:g} min, seed {run.seed}"
     # Phases in order, none skipped, none gone back to.
     indexes = [plan.phase(m.phase).index for m in moves[:-1]]
-    for before, after in zip(indexes, indexes[1:]):
+    for before, after in pairwise(indexes):
         assert after in (before, before + 1), f"{where}: phase {before} -> {after}"
     # At most one question a turn (the opening's is the case prompt's own).
     for turn in said:

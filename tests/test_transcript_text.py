@@ -15,9 +15,10 @@ import pytest
 from mlsd.interviewer.clock import FakeClock
 from mlsd.interviewer.offline import OfflineInterviewer
 from mlsd.sessions.practice import PracticeSession
+from mlsd.sessions.settings import load_settings
 from mlsd.sessions.store import Store
 from mlsd.sessions.transcript_text import TranscriptError, format_text, parse_text
-from mlsd.sessions.settings import load_settings
+
 from conftest import DATA
 
 SCRIPT = [

@@ -176,7 +176,7 @@ class SessionDriver:
         async def job(session: PracticeSession) -> None:
             try:
                 fn(session)
-            except Exception as exc:  # noqa: BLE001 - said on screen, never lost in a future
+            except Exception as exc:
                 self._post(DriverFailed(_said(exc)))
         return job
 
@@ -205,7 +205,7 @@ class SessionDriver:
                     flushed = time.monotonic()
             if pending and not self._leaving.is_set():
                 self._post(ReplyChunk("".join(pending)))
-        except Exception as exc:  # noqa: BLE001 - the store's errors, and any bug: never a spinner forever
+        except Exception as exc:
             # The answer is given back only if it never reached the store.
             kept = draft if len(session.turns) == stored and not _stored_last(session, draft) else None
             self._post(DriverFailed(_said(exc), kept))

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from rich.markdown import Markdown as RichMarkdown
-from textual.containers import Vertical, VerticalScroll
 from rich.text import Text
+from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Label, Static
 
 from mlsd.tui.widgets.fmt import stamp

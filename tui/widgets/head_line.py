@@ -2,6 +2,8 @@
 changes, the least important dropped first (see `fit`)."""
 from __future__ import annotations
 
+from typing import Any
+
 from textual.reactive import reactive
 from textual.widget import Widget
 
@@ -11,7 +13,7 @@ from mlsd.tui.widgets.fmt import fit
 class HeadLine(Widget):
     parts: reactive[tuple[tuple[str, int], ...]] = reactive(tuple)
 
-    def __init__(self, *parts: tuple[str, int], **kwargs) -> None:
+    def __init__(self, *parts: tuple[str, int], **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.set_reactive(HeadLine.parts, tuple(parts))
 
