@@ -13,18 +13,19 @@ from __future__ import annotations
 import os
 import random
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import pairwise
 from typing import ClassVar
 
 from mlsd.core.plan import Plan
+from mlsd.core.status import Level
 from mlsd.core.transcript import Turn
 from mlsd.interviewer.context import TurnContext
 from mlsd.interviewer.move import Move
 from mlsd.interviewer.offline import OfflineInterviewer
 from mlsd.interviewer.policy import Policy
 from mlsd.rubric.text import is_question, sentences
-from mlsd.rubric.tracker import EvidenceTracker, TurnEvidence
+from mlsd.rubric.tracker import EvidenceTracker, Finding, TurnEvidence
 from mlsd.sessions.pacing import silence_wait
 
 SESSIONS = int(os.environ.get("MLSD_POLICY_SESSIONS", "2000"))
@@ -114,43 +115,50 @@ def pause(rng: random.Random, plan: Plan) -> float:
 
 class SentenceTracker:
     """The tracker's verdict on each sentence, remembered: a turn shows what its sentences
-    showed when the real tracker read them one at a time. Interviewer turns (the probes) and
-    the findings are the real tracker's."""
+    showed when the real tracker read them one at a time. The findings are the real tracker's
+    kind, and what is still missed is the real tracker's answer on them: one tracker per case
+    judges, so a session does not build a phrase book of its own."""
 
     verdicts: ClassVar[dict[tuple[str, str], dict[str, int]]] = {}
+    judges: ClassVar[dict[str, tuple[EvidenceTracker, dict[str, Finding]]]] = {}
     joiner = "\n"  # sayings on lines of their own, so each sentence is one the tracker has judged
 
-    def __init__(self, rubric, case, phase_at) -> None:
-        self.real = EvidenceTracker(rubric, case, phase_at)
-        self.rubric, self.case, self.phase_at = rubric, case, phase_at
+    def __init__(self, rubric, case, plan) -> None:
+        self.rubric, self.case, self.plan = rubric, case, plan
+        if case.id not in self.judges:
+            judge = EvidenceTracker(rubric, case, plan)
+            self.judges[case.id] = judge, {cid: replace(f) for cid, f in judge.findings.items()}
+        self.judge, pristine = self.judges[case.id]
+        self.findings = {cid: replace(f) for cid, f in pristine.items()}
         self.questions = 0
 
     def verdict(self, text: str) -> dict[str, int]:
         key = (self.case.id, text)
         if key not in self.verdicts:
-            alone = EvidenceTracker(self.rubric, self.case, lambda _: "later")
-            self.verdicts[key] = alone.add(Turn(speaker="candidate", text=text, elapsed=0)).hits
+            # Read as said after the clarifying phase, where a question is no clarifying question.
+            turn = Turn(speaker="candidate", text=text, elapsed=self.plan.total, phase="tradeoffs")
+            self.verdicts[key] = EvidenceTracker(self.rubric, self.case, self.plan).add(turn).hits
         return self.verdicts[key]
 
     def add(self, turn: Turn) -> TurnEvidence:
-        if turn.speaker == "interviewer":
-            return self.real.add(turn)
         evidence = TurnEvidence()
+        if turn.speaker == "interviewer":
+            return evidence  # which probes were asked counts for scoring, not for the policy
         for span in sentences(turn.text):
             for cid, level in self.verdict(span.text).items():
                 evidence.hits[cid] = max(level, evidence.hits.get(cid, 0))
-                finding = self.real.findings[cid]
-                finding.level = max(finding.level, level)
-            if self.phase_at(turn.elapsed) == "clarify" and is_question(span.text):
+                self.findings[cid].level = max(self.findings[cid].level, level)
+            if self.plan.phase_id_at(turn.elapsed) == "clarify" and is_question(span.text):
                 self.questions += 1
-                self.real.findings["clarifying_questions"].level = 2 if self.questions >= 2 else 1
+                self.findings["clarifying_questions"].level = Level.MET if self.questions >= 2 else Level.PARTIAL
         return evidence
 
     def missed(self, phase: str):
-        return self.real.missed(phase)
+        self.judge.findings = self.findings
+        return self.judge.missed(phase)
 
     def finding(self, cid: str):
-        return self.real.finding(cid)
+        return self.findings[cid]
 
 
 @dataclass
@@ -168,7 +176,7 @@ class Run:
     longest_typing: float = 0.0  # while typing, the box is not empty: nobody moves them on
 
     def __post_init__(self) -> None:
-        self.tracker = self.tracker_kind(self.rubric, self.case, self.plan.phase_id_at)
+        self.tracker = self.tracker_kind(self.rubric, self.case, self.plan)
         self.policy = Policy(self.plan, self.rubric, self.case)
         self.voice = OfflineInterviewer()
 

@@ -133,17 +133,17 @@ def test_falling_back_to_a_median_for_a_new_restaurant_is_cold_start_not_a_fallb
     fallback = report.criterion("fallback")
     assert (fallback.status, fallback.quote) == ("missed", None)
     # The mistakes agree with the criteria: no fallback plan, and nothing quoted for one.
-    found = {m.id for m in find_mistakes(report, transcript("delivery-time.weak"), rubric, plan45.phase_id_at)}
+    found = {m.id for m in find_mistakes(report, transcript("delivery-time.weak"), rubric, plan45)}
     assert "no_fallback" in found and "forgot_cold_start" not in found
 
 
-@pytest.mark.parametrize("text", [
-    "If the model service is down, the checkout page shows the static 30-40 minute range instead.",
-    "When scoring times out we approve small payments and hold large ones for manual review.",
-    "If the ranking service is unavailable, the feed shows cached best-sellers.",
+@pytest.mark.parametrize("case,text", [
+    ("delivery-time", "If the model service is down, the checkout page shows the static 30-40 minute range instead."),
+    ("payment-fraud", "When scoring times out we approve small payments and hold large ones for manual review."),
+    ("product-recs", "If the ranking service is unavailable, the feed shows cached best-sellers."),
 ])
-def test_a_concrete_model_down_path_meets_the_fallback_criterion(text, cases, plan45):
-    assert one_turn(text, cases, plan45).criterion("fallback").status == "met"
+def test_a_concrete_model_down_path_meets_the_fallback_criterion(case, text, cases, plan45):
+    assert one_turn(text, cases, plan45, case).criterion("fallback").status == "met"
 
 
 @pytest.mark.parametrize("text", ["We would also have a fallback for everything.",
