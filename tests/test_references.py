@@ -72,11 +72,11 @@ def test_seed_cases_name_the_tradeoffs_that_matter_for_them(cases):
      "references: unknown criterion 'cold_strat'"),
     ('not_applicable = ["explainability"]\n[references]\nexplainability = "RBI wants reasons."\n',
      "references.explainability: the case marks 'explainability' not applicable"),
-    ('[references]\ncold_start = "  "\n', "references: Value error, 'cold_start' needs a non-empty reference"),
-    ('[[tradeoffs]]\nid = "speed_vs_taste"\nquestion = "q"\nstrong_answer = "a"\n', "tradeoffs[0].id"),
+    ('[references]\ncold_start = "  "\n', "references: 'cold_start' needs a non-empty reference"),
+    ('[[tradeoffs]]\nid = "speed_vs_taste"\nquestion = "q"\nstrong_answer = "a"\n', "tradeoffs[0] (speed_vs_taste).id"),
     ('[[curveballs]]\nid = "x"\nquestion = "q"\nstrong_answer = "a"\n[[curveballs]]\nid = "x"\nquestion = "q2"\n'
      'strong_answer = "a2"\n', "curveballs[1].id: duplicate id 'x'"),
-    ('[[curveballs]]\nid = "x"\nquestion = "q"\n', "curveballs[0].strong_answer: is required"),
+    ('[[curveballs]]\nid = "x"\nquestion = "q"\n', "curveballs[0] (x).strong_answer: is required"),
 ])
 def test_a_bad_reference_is_one_line_naming_the_file_and_field(tmp_path, rubric, extra, message):
     path = tmp_path / "search.toml"

@@ -123,9 +123,9 @@ class ReportScreen(MlsdScreen):
         if judge is not None and result.data.report.scorer != "llm" and not self.judge_asked:
             self.judge_asked = True
             n = judge.settings.samples
-            head = self.query_one("#report-head", Label)
-            head.update(f"{head.render()} · asking the LLM judge ({judge.endpoint.label}, "
-                        f"{n} sample{'s' if n != 1 else ''})…")
+            head = self.query_one(HeadLine)
+            head.show(*head.parts, (f"asking the LLM judge ({judge.endpoint.label}, "
+                                    f"{n} sample{'s' if n != 1 else ''})…", 6))
             self._load(ask_judge=True)
 
     def _show(self, result: SessionReport) -> None:
