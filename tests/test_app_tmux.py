@@ -23,18 +23,22 @@ class Terminal:
         self.name = f"mlsd-{uuid.uuid4().hex[:8]}"
         self.env = env
         exports = " ".join(f"{k}={v}" for k, v in env.items())
-        subprocess.run(["tmux", "new-session", "-d", "-s", self.name, "-x", str(width), "-y", str(height),
-                        f"cd {ROOT} && env {exports} {command}; sleep 30"], check=True)
+        self.tmux("new-session", "-d", "-s", self.name, "-x", str(width), "-y", str(height),
+                  f"cd {ROOT} && env {exports} {command}; sleep 30")
+
+    def tmux(self, *args: str) -> str:
+        # A server of its own (-L): another test, or a person's tmux, ending the last session of
+        # a shared server while this one starts would fail it.
+        return subprocess.run(["tmux", "-L", self.name, *args], check=True, capture_output=True, text=True).stdout
 
     def keys(self, *keys: str) -> None:
-        subprocess.run(["tmux", "send-keys", "-t", self.name, *keys], check=True)
+        self.tmux("send-keys", "-t", self.name, *keys)
 
     def type(self, text: str) -> None:
-        subprocess.run(["tmux", "send-keys", "-t", self.name, "-l", text], check=True)
+        self.tmux("send-keys", "-t", self.name, "-l", text)
 
     def screen(self) -> str:
-        return subprocess.run(["tmux", "capture-pane", "-p", "-t", self.name], check=True,
-                              capture_output=True, text=True).stdout
+        return self.tmux("capture-pane", "-p", "-t", self.name)
 
     def wait_for(self, text: str, seconds: float) -> str:
         deadline = time.monotonic() + seconds
@@ -46,7 +50,7 @@ class Terminal:
         raise AssertionError(f"{text!r} not on screen after {seconds}s:\n{self.screen()}")
 
     def close(self) -> None:
-        subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True)
+        subprocess.run(["tmux", "-L", self.name, "kill-server"], capture_output=True)
 
 
 def terminal_env(home: Path) -> dict[str, str]:

@@ -4,7 +4,6 @@ terminal's bracketed paste marks where a paste starts and ends)."""
 from __future__ import annotations
 
 import shutil
-import subprocess
 import sys
 
 import pytest
@@ -28,8 +27,8 @@ def test_a_continued_line_and_a_paste_without_a_final_newline_are_one_answer_eac
         term.keys("Enter")
         term.wait_for("5 million orders a day", 10)
         pasted = "Line one of my answer.\nLine two.\nLine three, no newline."
-        subprocess.run(["tmux", "set-buffer", "-b", term.name, pasted], check=True)
-        subprocess.run(["tmux", "paste-buffer", "-p", "-d", "-b", term.name, "-t", term.name], check=True)
+        term.tmux("set-buffer", "-b", term.name, pasted)
+        term.tmux("paste-buffer", "-p", "-d", "-b", term.name, "-t", term.name)
         term.wait_for("Line three, no newline.", 5)
         term.keys("Enter")
         term.wait_for("[00:", 5)
