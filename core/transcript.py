@@ -8,8 +8,11 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from mlsd.core.plan import PhaseId
 
 Speaker = Literal["interviewer", "candidate"]
-# What an interviewer's turn did, as the policy decided and the store records it.
-MoveKind = Literal["open", "drill_open", "answer", "probe", "transition", "nudge", "follow_up", "close", "end_early"]
+# What an interviewer's turn did, as the policy decided and the store records it. deep_dive: a
+# question on one of the candidate's own choices; tradeoff, curveball: the last phase's
+# material; go_on: a short "go on", only when the answer stopped mid-thought.
+MoveKind = Literal["open", "drill_open", "answer", "probe", "transition", "nudge", "follow_up", "deep_dive", "tradeoff",
+                   "curveball", "go_on", "close", "end_early"]
 
 
 def stamp(seconds: float) -> str:

@@ -8,6 +8,7 @@ from mlsd.core.plan import REFERENCE_MINUTES, Phase, PhaseId, Plan
 from mlsd.interviewer.move import Move
 from mlsd.interviewer.policy import Policy
 from mlsd.prompts.case import Case
+from mlsd.prompts.lines import Question
 from mlsd.rubric.model import Criterion, Rubric
 from mlsd.rubric.tracker import EvidenceTracker
 
@@ -28,16 +29,16 @@ def session_plan(rubric: Rubric, minutes: float = REFERENCE_MINUTES, focus: str 
     return Plan.scaled(minutes, only=rubric.phases_of(focus), focus=focus)
 
 
-def policy_for(plan: Plan, rubric: Rubric, case: Case) -> Policy:
-    return DrillPolicy(plan, rubric, case) if plan.focus else Policy(plan, rubric, case)
+def policy_for(plan: Plan, rubric: Rubric, case: Case, seed: int = 0) -> Policy:
+    return DrillPolicy(plan, rubric, case, seed) if plan.focus else Policy(plan, rubric, case, seed)
 
 
 class DrillPolicy(Policy):
     """Probes every uncovered criterion of the drilled category, one after another, with no
     per-phase cap: a drill is short and is about exactly those criteria."""
 
-    def __init__(self, plan: Plan, rubric: Rubric, case: Case):
-        super().__init__(plan, rubric, case)
+    def __init__(self, plan: Plan, rubric: Rubric, case: Case, seed: int = 0):
+        super().__init__(plan, rubric, case, seed)
         if plan.focus is None:
             raise ValueError("a drill needs a plan with a focus category")
         self.focus: str = plan.focus
@@ -52,8 +53,9 @@ class DrillPolicy(Policy):
     def _may_probe(self, now: Phase, progress: float, thin: bool) -> bool:
         return True
 
-    def _follow_up(self, phase: Phase) -> str | None:
+    def _follow_up(self, phase: Phase, tracker: EvidenceTracker) -> Question | None:
+        # Asked once the category's criteria have come up: settled topics are what they dig into.
         for q in self.drill.follow_ups:
-            if q not in self.asked:
+            if q.text not in self.asked and not self.listener.redundant(q.about):
                 return q
-        return super()._follow_up(phase)
+        return super()._follow_up(phase, tracker)

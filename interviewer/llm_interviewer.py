@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from mlsd.core.transcript import stamp
 from mlsd.interviewer.context import TurnContext
 from mlsd.interviewer.context_budget import DEFAULT_BUDGET, MAX_RECENT, MIN_RECENT, fit, message_tokens
+from mlsd.interviewer.deep_dive import challenge_wording
 from mlsd.interviewer.summary import running_summary
 from mlsd.llm.client import ChatClient, Message
 from mlsd.prompts.lines import interviewer_lines
@@ -41,7 +42,8 @@ class LLMInterviewer:
         return render("interviewer_system.j2", case=ctx.case, plan=plan, move=move, phase=phase, missed=missed,
                       stamp=stamp, drill=drill,
                       next_topic=self.lines.phases[move.transition_to].topic if move.transition_to else "",
-                      phase_topic=self.lines.phases[phase.id].topic, probe_name=names.get(move.probe or "", ""))
+                      phase_topic=self.lines.phases[phase.id].topic, probe_name=names.get(move.probe or "", ""),
+                      challenge=challenge_wording(move.challenge) if move.challenge else "")
 
     def messages(self, ctx: TurnContext) -> list[Message]:
         def summarise(n: int) -> str:

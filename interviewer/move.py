@@ -5,6 +5,7 @@ from pydantic import BaseModel
 
 from mlsd.core.plan import PhaseId
 from mlsd.core.transcript import MoveKind
+from mlsd.interviewer.choices import Choice
 from mlsd.prompts.case import Fact
 
 
@@ -18,3 +19,7 @@ class Move(BaseModel):
     repeated: list[str] = []        # ids of facts already revealed earlier
     unknown_question: bool = False  # asked something the case has no fact for
     transition_to: PhaseId | None = None
+    about: list[str] = []            # what `question` asks about: criterion ids, kinds of choice
+    choice: Choice | None = None     # the candidate's own choice the question picks up
+    challenge: str | None = None     # how it is challenged: why, breaks, cost
+    alternative: str | None = None   # what "why" weighs it against

@@ -31,6 +31,11 @@ def _common_word(text: str) -> bool:
     return len(first) == 1 or not first.isupper()
 
 
+# The lines a question of each kind may be led in with, when nothing else comes before it.
+LEADS = {"probe": "probe_leads", "deep_dive": "deep_dive_leads", "tradeoff": "tradeoff_leads",
+         "curveball": "curveball_leads"}
+
+
 class OfflineInterviewer:
     label = "offline"
 
@@ -67,14 +72,16 @@ class OfflineInterviewer:
         elif move.kind == "nudge":
             topic = lines.phases[move.phase].topic
             parts.append(self._pick(rng, lines.nudges).format(time=when, topic=topic))
-        elif move.kind == "probe" and not parts:
-            lead = self._pick(rng, lines.probe_leads)
+        elif move.kind in LEADS and not parts:
+            lead = self._pick(rng, getattr(lines, LEADS[move.kind]))
             if lead:
                 parts.append(lead)
-        elif move.kind == "follow_up":
+        elif move.kind in ("follow_up", "go_on"):
             parts.append(self._pick(rng, lines.acks))
-        if move.kind != "answer":
-            question = move.question or self._pick(rng, lines.keep_going)
+        if move.kind == "go_on" or (move.kind == "follow_up" and not move.question):
+            parts.append(self._pick(rng, lines.keep_going))
+        elif move.kind != "answer" and move.question:
+            question = move.question
             if parts and parts[-1].endswith(",") and _common_word(question):
                 question = question[0].lower() + question[1:]  # "Before we go further, when would you..."
             parts.append(question)

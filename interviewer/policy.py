@@ -1,6 +1,9 @@
 """The probing policy: on our clock, what the interviewer does next. Answer what was asked,
 move on when a phase's time is up, nudge when the candidate lingers on an earlier phase,
-probe what is still missing, one thing at a time, never the same probe twice."""
+probe what is still missing, one thing at a time, never the same probe twice. And listen:
+pick up the candidate's own choices, never ask about what the last answers covered, say "go
+on" only to an answer that stopped mid-thought, and end on the case's own tradeoffs and one
+curveball."""
 from __future__ import annotations
 
 from collections import Counter
@@ -9,10 +12,16 @@ from typing import TypedDict
 from mlsd.core.plan import CLOSING, OPENING, Phase, PhaseId, Plan
 from mlsd.core.status import Level
 from mlsd.core.transcript import MoveKind, Turn
+from mlsd.interviewer import tradeoff_phase
+from mlsd.interviewer.choices import Choice
 from mlsd.interviewer.clarify import facts_asked
+from mlsd.interviewer.deep_dive import Pick, picks
+from mlsd.interviewer.listening import Listener
 from mlsd.interviewer.move import Move
+from mlsd.interviewer.tradeoff_phase import Material
 from mlsd.prompts.case import Case, Fact
-from mlsd.prompts.lines import interviewer_lines
+from mlsd.prompts.lines import Question, interviewer_lines
+from mlsd.prompts.material import choice_book
 from mlsd.rubric.model import Criterion, Rubric
 from mlsd.rubric.text import is_question, sentences, words
 from mlsd.rubric.tracker import EvidenceTracker, TurnEvidence
@@ -36,45 +45,72 @@ class Answer(TypedDict, total=False):
 
 
 class Policy:
-    def __init__(self, plan: Plan, rubric: Rubric, case: Case):
-        self.plan, self.rubric, self.case = plan, rubric, case
+    def __init__(self, plan: Plan, rubric: Rubric, case: Case, seed: int = 0):
+        self.plan, self.rubric, self.case, self.seed = plan, rubric, case, seed
         self.lines = interviewer_lines()
         self.phase: PhaseId = plan.phases[0].id
         self.probed: set[str] = set()
         self.probes_in_phase: Counter[PhaseId] = Counter()
         self.nudges: Counter[PhaseId] = Counter()
-        self.asked: set[str] = set()  # follow-up and tradeoff questions already asked
+        self.asked: set[str] = set()  # the wording of every question asked, canned or filled in
         self.revealed: set[str] = set()
         self.last_kind: MoveKind = "open"
         self.clarifying = rubric.special("clarifying_questions")
+        self.listener = Listener(plan, rubric, given="\n".join([case.prompt, *(f.answer for f in case.facts)]))
+        self.picked: set[tuple[str, str]] = set()  # (choice, challenge) already put to the candidate
+        self.dived: set[str] = set()  # choices already taken for a deep dive
+        self.tradeoffs = tradeoff_phase.tradeoffs(case)
+        self.curveballs = tradeoff_phase.curveballs(case)
 
     # -------------------------------------------------------------- state from stored turns
-    def observe(self, turn: Turn, kind: MoveKind | None = None) -> None:
-        """Fold in an interviewer turn, live or replayed from the store on resume."""
+    def observe(self, turn: Turn, kind: MoveKind | None = None, evidence: TurnEvidence | None = None,
+                number: int = 0) -> None:
+        """Fold in a turn, live or replayed from the store on resume. A candidate turn is heard
+        with its evidence and its number in the transcript."""
         if turn.speaker != "interviewer":
+            if evidence is not None:
+                self.listener.hear(number, turn.text, evidence)
             return
         if turn.phase:
             self.phase = turn.phase
         if turn.probe:
             self.probed.add(turn.probe)
             self.probes_in_phase[turn.phase or self.phase] += 1
+        self.listener.asked([turn.probe] if turn.probe else [])
         if kind == "nudge":
             self.nudges[self.phase] += 1
+        self._recall(turn.text, kind)
         self.last_kind = kind or self.last_kind
+
+    def _recall(self, text: str, kind: MoveKind | None) -> None:
+        """What a stored turn asked, as far as its words show it (an LLM's rewording does not):
+        a resumed session does not ask it again."""
+        canned = [q.text for p in self.lines.phases.values() for q in p.questions]
+        canned += [m.text for m in self.tradeoffs + self.curveballs]
+        self.asked.update(q for q in canned if q in text)
+        for pick in picks(self.listener.recent_choices()):
+            if pick.text in text:
+                self.asked.add(pick.text)
+                self.picked.add(pick.key)
+                if kind == "deep_dive":
+                    self.dived.add(pick.key[0])
 
     # -------------------------------------------------------------- deciding
     def opening(self) -> Move:
         return Move(kind="open", phase=self.plan.phases[0].id, elapsed=0)
 
     def decide(self, elapsed: int, text: str, evidence: TurnEvidence, tracker: EvidenceTracker) -> Move:
+        heard = self.listener.hear(tracker.turn_no, text, evidence)
         if self.plan.is_over(elapsed):
             return Move(kind="close", phase=self.plan.phases[-1].id, elapsed=elapsed)
         now = self.plan.phase_at(elapsed)
         answer = self._answer(text)
         if now.index > self.plan.phase(self.phase).index:
-            return self._move_on(elapsed, tracker, answer)
+            return self._record(self._move_on(elapsed, tracker, answer))
         if answer["facts"] or answer["unknown_question"]:
             return self._record(Move(kind="answer", phase=now.id, elapsed=elapsed, **answer))
+        if heard.unfinished and self.last_kind != "go_on":
+            return self._record(Move(kind="go_on", phase=now.id, elapsed=elapsed))
         return self._record(self._within_phase(now, elapsed, text, evidence, tracker))
 
     def on_silence(self, elapsed: int, tracker: EvidenceTracker) -> Move | None:
@@ -85,7 +121,7 @@ class Policy:
         now = self.plan.phase_at(elapsed)
         if now.index <= self.plan.phase(self.phase).index:
             return None
-        return self._move_on(elapsed, tracker, {})
+        return self._record(self._move_on(elapsed, tracker, {}))
 
     def _move_on(self, elapsed: int, tracker: EvidenceTracker, answer: Answer) -> Move:
         """On to the next phase, after the must-probes of the phases behind us. One phase at a
@@ -93,13 +129,12 @@ class Policy:
         candidate catches up in a turn or two."""
         current = self.plan.phase(self.phase)
         due = self._must_probes_due(tracker, upto=current.index)
-        probe = self._probe(due, self.phase, elapsed, answer)
-        if probe:
+        if (probe := self._probe(due, self.phase, elapsed, answer)) is not None:
             return probe
         following = self.plan.phases[current.index + 1]
-        move = Move(kind="transition", phase=following.id, elapsed=elapsed, transition_to=following.id,
-                    question=self.lines.phases[following.id].opening, **answer)
-        return self._record(move)
+        ask = self._phase_question(following, tracker)
+        return Move(kind="transition", phase=following.id, elapsed=elapsed, transition_to=following.id,
+                    question=ask.text if ask else None, about=ask.about if ask else [], **answer)
 
     def _within_phase(self, now: Phase, elapsed: int, text: str, evidence: TurnEvidence,
                       tracker: EvidenceTracker) -> Move:
@@ -108,7 +143,11 @@ class Policy:
         if must and progress >= MUST_PROBE_AFTER and (probe := self._probe(must, now.id, elapsed)):
             return probe
         if self._lingering(now, elapsed, evidence):
-            return Move(kind="nudge", phase=now.id, elapsed=elapsed, question=self._phase_question(now))
+            ask = self._phase_question(now, tracker)
+            return Move(kind="nudge", phase=now.id, elapsed=elapsed, question=ask.text if ask else None,
+                        about=ask.about if ask else [])
+        if probe := self._probe(self._must_probes_passed(now, tracker), now.id, elapsed):
+            return probe
         if now.id == OPENING:
             clarifying = self.clarifying
             if clarifying is not None and not any(is_question(s.text) for s in sentences(text)) \
@@ -118,11 +157,39 @@ class Policy:
         elif now.id == CLOSING:
             return self._tradeoffs(now, elapsed, tracker)
         else:
-            missed = [c for c in self._gaps(tracker, now.id) if c.id not in self.probed]
+            latest = list(self.listener.latest.choices) if self.listener.latest else []
+            if (move := self._pick_up(latest, now, elapsed, tracker, probes_only=True)) is not None:
+                return move  # what is missing, asked through what they just said
+            # Must-probes keep their own, later time: the candidate may still bring them up.
+            missed = [c for c in self._gaps(tracker, now.id) if c.id not in self.probed and not c.must_probe]
             thin = len(words(text)) < 25 and not evidence.hits
             if missed and self._may_probe(now, progress, thin) and (probe := self._probe(missed, now.id, elapsed)):
                 return probe
-        return Move(kind="follow_up", phase=now.id, elapsed=elapsed, question=self._follow_up(now))
+        return self._listen(now, elapsed, tracker)
+
+    def _listen(self, now: Phase, elapsed: int, tracker: EvidenceTracker) -> Move:
+        """A real question, whenever there is one: a choice from the last answers picked up
+        (not twice in a row), the next canned question on what the candidate is talking about,
+        a choice from before, a gap still open in a part they have reached. "Go on" only when
+        nothing is left."""
+        if self.last_kind != "deep_dive" and (move := self._pick_up(self.listener.recent_choices(), now, elapsed,
+                                                                    tracker)):
+            return move
+        for phase in dict.fromkeys([self._focus(now), now]):
+            if (q := self._follow_up(phase, tracker)) is not None:
+                return Move(kind="follow_up", phase=now.id, elapsed=elapsed, question=q.text, about=q.about)
+        earlier = [c for h in reversed(self.listener.heard) for c in h.choices]
+        if move := self._pick_up(earlier, now, elapsed, tracker):
+            return move
+        # Gaps in any part the latest answer reached; must-probes keep their own time.
+        reached = max(self._focus(now).index, self.listener.latest.reach if self.listener.latest else -1)
+        left = [c for p in self.plan.phases[:reached + 1] for c in self._gaps(tracker, p.id)
+                if c.id not in self.probed and not (c.must_probe and p.index >= now.index)]
+        if probe := self._probe(left, now.id, elapsed):
+            return probe
+        if move := self._pick_up(earlier, now, elapsed, tracker, settled_too=True):
+            return move
+        return Move(kind="go_on", phase=now.id, elapsed=elapsed)
 
     def _gaps(self, tracker: EvidenceTracker, phase: PhaseId) -> list[Criterion]:
         """What the policy may probe in `phase`: the criteria with no evidence yet."""
@@ -135,16 +202,31 @@ class Policy:
             and (progress >= PROBE_AFTER or thin)
 
     def _tradeoffs(self, now: Phase, elapsed: int, tracker: EvidenceTracker) -> Move:
-        """Alternate the extension questions with one last look at what was never covered."""
+        """One last look at what was never covered, alternating with the case's own tradeoffs;
+        one curveball once the phase is far enough in and an answer still fits."""
         if self.last_kind != "probe" and self.probes_in_phase[now.id] < PROBE_CAP[now.id]:
             left = [c for p in self.plan.phases[1:-1] for c in tracker.missed(p.id) if c.id not in self.probed]
             left.sort(key=lambda c: -self.rubric.weight_each(c))
             if probe := self._probe(left, now.id, elapsed):
                 return probe
-        for q in self.rubric.tradeoff_questions.get("questions", []):
-            if q not in self.asked:
-                return Move(kind="follow_up", phase=now.id, elapsed=elapsed, question=q)
-        return Move(kind="follow_up", phase=now.id, elapsed=elapsed, question=self._follow_up(now))
+        if not self._curveball_asked and tradeoff_phase.curveball_time(now, elapsed):
+            fresh = self._fresh(self.curveballs)
+            if fresh:
+                return self._material(fresh[self.seed % len(fresh)], now, elapsed)
+        fresh = self._fresh(self.tradeoffs)
+        if fresh:
+            return self._material(fresh[0], now, elapsed)
+        return self._listen(now, elapsed, tracker)
+
+    @property
+    def _curveball_asked(self) -> bool:
+        return any(c.text in self.asked for c in self.curveballs)
+
+    def _fresh(self, items: list[Material]) -> list[Material]:
+        return [m for m in items if m.text not in self.asked and not self.listener.redundant(m.about)]
+
+    def _material(self, item: Material, now: Phase, elapsed: int) -> Move:
+        return Move(kind=item.kind, phase=now.id, elapsed=elapsed, question=item.text, about=item.about)
 
     def _lingering(self, now: Phase, elapsed: int, evidence: TurnEvidence) -> bool:
         """Still on an earlier phase's topics, well after this phase began."""
@@ -160,19 +242,92 @@ class Policy:
         return [c for p in self.plan.phases[:upto + 1] for c in self._gaps(tracker, p.id)
                 if c.must_probe and c.id not in self.probed]
 
+    def _must_probes_passed(self, now: Phase, tracker: EvidenceTracker) -> list[Criterion]:
+        """Must-probes of a phase the candidate has talked past on their own, ahead of the clock
+        or within the phase: two answers in a row about later phases, and it never came up."""
+        return [c for p in self.plan.phases[now.index:] for c in self._gaps(tracker, p.id)
+                if c.must_probe and c.id not in self.probed and self.listener.moved_past(p.index)]
+
     def _probe(self, candidates: list[Criterion], phase: PhaseId, elapsed: int,
                answer: Answer | None = None) -> Move | None:
-        """A probe for the first candidate that has words to ask it with; None if none has.
-        The rubric and case loaders refuse a probeable criterion without a question, so
-        None means there was nothing left to probe."""
+        """A probe for the first of `candidates` that may still be asked: through a choice the
+        candidate made when one of theirs leads to it ("Your features live in Redis. If Redis is
+        down..."), else with the case's own probe. None if none may: the rubric and case loaders
+        refuse a probeable criterion without a question, so None means nothing was left to probe."""
         for criterion in candidates:
+            if not criterion.can_be_probed or criterion.id in self.probed:
+                continue
+            if (pick := self._grounding(criterion)) is not None:
+                return self._picked_up("probe", pick, phase, elapsed, probe=criterion.id, answer=answer)
             texts = [t for t in self.case.probes.get(criterion.id) or criterion.probes if t.strip()]
-            if texts and criterion.can_be_probed and criterion.id not in self.probed:
-                return self._record(Move(kind="probe", phase=phase, elapsed=elapsed, probe=criterion.id,
-                                         question=texts[0], **(answer or {})))
+            if texts:
+                return Move(kind="probe", phase=phase, elapsed=elapsed, probe=criterion.id, question=texts[0],
+                            about=[criterion.id], **(answer or {}))
         return None
 
+    def _grounding(self, criterion: Criterion) -> Pick | None:
+        for pick in picks(self.listener.recent_choices()):
+            others = [a for a in pick.question.about if a != criterion.id]
+            if criterion.id in pick.question.about and pick.key not in self.picked and pick.text not in self.asked \
+                    and not self.listener.redundant(others):
+                return pick
+        return None
+
+    def _pick_up(self, choices: list[Choice], now: Phase, elapsed: int, tracker: EvidenceTracker,
+                 settled_too: bool = False, probes_only: bool = False) -> Move | None:
+        """A question on one of `choices`: a probe when it leads to a criterion still missing
+        (and it is time to probe that), else (unless `probes_only`) a deep dive; never on what
+        the last answers covered, and, unless `settled_too`, not on what the candidate has
+        already fully shown."""
+        for pick in picks(choices):
+            about = pick.question.about
+            if pick.key in self.picked or pick.text in self.asked or self.listener.redundant(about):
+                continue
+            missing = [self.rubric.criterion(a) for a in about if self._missing(a, tracker)]
+            if missing:
+                if self._may_ground(missing[0], now, elapsed):
+                    return self._picked_up("probe", pick, now.id, elapsed, probe=missing[0].id)
+                continue
+            if probes_only or pick.key[0] in self.dived \
+                    or (not settled_too and any(tracker.finding(a).level == Level.MET for a in about)):
+                continue
+            return self._picked_up("deep_dive", pick, now.id, elapsed)
+        return None
+
+    def _picked_up(self, kind: MoveKind, pick: Pick, phase: PhaseId, elapsed: int, probe: str | None = None,
+                   answer: Answer | None = None) -> Move:
+        alternative = choice_book().kind(pick.choice.kind).alternative if pick.question.challenge == "why" else None
+        return Move(kind=kind, phase=phase, elapsed=elapsed, question=pick.text, about=list(pick.question.about),
+                    choice=pick.choice, challenge=pick.question.challenge, alternative=alternative, probe=probe,
+                    **(answer or {}))
+
+    def _missing(self, criterion_id: str, tracker: EvidenceTracker) -> bool:
+        criterion = self.rubric.criterion(criterion_id)
+        return criterion.can_be_probed and criterion.id not in self.probed \
+            and criterion in self._gaps(tracker, criterion.phase)
+
+    def _may_ground(self, criterion: Criterion, now: Phase, elapsed: int) -> bool:
+        """A choice may lead to a missing criterion's probe once its phase is overdue or
+        part-way through; ahead of the clock, once the candidate is talking about that phase:
+        far ahead, in their latest answer; in the next phase, in both of their last two."""
+        at = self.plan.index_of(criterion.phase)
+        latest = self.listener.latest
+        if at < 0 or latest is None:
+            return False
+        if at < now.index:
+            return True
+        if at == now.index:
+            return self.plan.progress_in_phase(elapsed) >= PROBE_AFTER
+        return at in latest.touched if at > now.index + 1 else self.listener.dwelt_on(at)
+
+    def _focus(self, now: Phase) -> Phase:
+        """The phase the candidate is on: the clock's, or a later one they have kept to for
+        their last two answers."""
+        floor = self.listener.floor
+        return self.plan.phases[floor] if floor > now.index else now
+
     def _record(self, move: Move) -> Move:
+        """Remember a move that is being made; every move is recorded once, where it is decided."""
         if move.kind == "nudge":
             self.nudges[move.phase] += 1
         if move.probe:
@@ -180,6 +335,11 @@ class Policy:
             self.probes_in_phase[move.phase] += 1
         if move.question:
             self.asked.add(move.question)
+        self.listener.asked(move.about)
+        if move.choice is not None and move.challenge is not None:
+            self.picked.add((move.choice.term.lower(), move.challenge))
+            if move.kind == "deep_dive":
+                self.dived.add(move.choice.term.lower())
         self.revealed.update(f.id for f in move.facts)
         self.phase = move.transition_to or move.phase
         self.last_kind = move.kind
@@ -195,12 +355,23 @@ class Policy:
         return {"facts": facts, "repeated": [f.id for f in facts if f.id in self.revealed],
                 "unknown_question": not facts}
 
-    def _phase_question(self, phase: Phase) -> str | None:
-        opening = self.lines.phases[phase.id].opening
-        return opening if opening and opening not in self.asked else self._follow_up(phase)
+    def _phase_question(self, phase: Phase, tracker: EvidenceTracker) -> Question | Material | None:
+        """What a phase opens with: for the last phase the case's first tradeoff; else its
+        opening question, or the next one when the candidate has already covered it."""
+        if phase.id == CLOSING and (material := self._fresh(self.tradeoffs)):
+            return material[0]
+        return self._open_question(self.lines.phases[phase.id].questions, tracker)
 
-    def _follow_up(self, phase: Phase) -> str | None:
-        for q in self.lines.phases[phase.id].follow_ups:
-            if q not in self.asked:
+    def _follow_up(self, phase: Phase, tracker: EvidenceTracker) -> Question | None:
+        return self._open_question(self.lines.phases[phase.id].follow_ups, tracker)
+
+    def _open_question(self, questions: list[Question], tracker: EvidenceTracker) -> Question | None:
+        """The first question not asked yet, on nothing the last answers covered nor only on
+        what the candidate has already fully shown (or named); None when they have covered it all."""
+        named = {c.kind for h in self.listener.heard for c in h.choices}
+        for q in questions:
+            settled = all(a in named or (a in self.rubric.criterion_ids and tracker.finding(a).level == Level.MET)
+                          for a in q.about)
+            if q.text not in self.asked and not self.listener.redundant(q.about) and not settled:
                 return q
-        return None  # the backend falls back to a short "go on"
+        return None

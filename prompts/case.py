@@ -3,9 +3,9 @@ what a strong answer says: per criterion, and to the tradeoffs and curveballs it
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal, get_args
+from typing import Annotated, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 CASE_ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 # The seed's six recurring tradeoffs; a case names the ones that matter for it.
@@ -23,6 +23,9 @@ def check_one_question(text: str) -> str:
     return text
 
 
+OneQuestion = Annotated[str, AfterValidator(check_one_question)]  # wording the interviewer says as one turn
+
+
 class Fact(BaseModel):
     """Something the interviewer may reveal, but only when a question asks for it."""
 
@@ -36,13 +39,17 @@ class Fact(BaseModel):
 
 
 class Challenge(BaseModel):
-    """A question the interviewer can put, with what a strong answer says to it."""
+    """A question the interviewer can put, with what a strong answer says to it. A tradeoff is
+    one of the seed's six (its id says which); a curveball changes the situation ("traffic is
+    10x next year"). `about` is what it asks about, so the interviewer skips it when the last
+    answers covered that."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     id: str = Field(pattern=r"^[a-z0-9_]+$")
-    question: str = Field(min_length=1)
+    question: OneQuestion
     strong_answer: str = Field(min_length=1)
+    about: list[str] = []  # criterion ids or kinds of choice; a tradeoff takes its kind's by default
 
 
 class Tradeoff(Challenge):

@@ -5,34 +5,40 @@ import tomllib
 from functools import cache
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 from mlsd.core.plan import PhaseId
-from mlsd.prompts.case import check_one_question
+from mlsd.prompts.case import OneQuestion
 
 HERE = Path(__file__).parent
+
+
+class Question(BaseModel):
+    """A canned question and what it asks about (criterion ids or kinds of choice): it is not
+    asked when the candidate's last answers covered that."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    text: OneQuestion
+    about: list[str] = Field(min_length=1)
 
 
 class PhaseLines(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     topic: str
-    opening: str | None = None
-    follow_ups: list[str] = []
+    opening: Question | None = None
+    follow_ups: list[Question] = []
 
-    @field_validator("opening", "follow_ups")
-    @classmethod
-    def _one_question_each(cls, value: str | list[str] | None) -> str | list[str] | None:
-        for text in [value] if isinstance(value, str) else value or []:
-            check_one_question(text)
-        return value
+    @property
+    def questions(self) -> list[Question]:
+        return ([self.opening] if self.opening else []) + self.follow_ups
 
 
 class DrillLines(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     topic: str
     scene: str
-    opening: str
-    follow_ups: list[str] = []
+    opening: OneQuestion
+    follow_ups: list[Question] = []
 
 
 class InterviewerLines(BaseModel):
@@ -48,6 +54,9 @@ class InterviewerLines(BaseModel):
     closings: list[str]
     ended_early: list[str]
     keep_going: list[str]
+    deep_dive_leads: list[str]
+    tradeoff_leads: list[str]
+    curveball_leads: list[str]
     phases: dict[PhaseId, PhaseLines]
     drill_intros: list[str]
     drills: dict[str, DrillLines]

@@ -11,6 +11,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from mlsd.prompts.case import Case
+from mlsd.prompts.material import choice_book
 
 BUILTIN_CASES = Path(__file__).parent / "cases"
 
@@ -88,11 +89,17 @@ def load_case(path: Path, vocabulary: Vocabulary | None = None, user: bool = Fal
     for cid in case.references:
         if cid in case.not_applicable:
             raise CaseFileError(f"{path}: references.{cid}: the case marks {cid!r} not applicable")
+    topics = None if vocabulary is None else vocabulary.criteria | set(choice_book().kind_ids)
     for fld, items in (("tradeoffs", case.tradeoffs), ("curveballs", case.curveballs)):
         ids = [item.id for item in items]
-        for i, item_id in enumerate(ids):
-            if item_id in ids[:i]:
-                raise CaseFileError(f"{path}: {fld}[{i}].id: duplicate id {item_id!r}")
+        for i, item in enumerate(items):
+            if item.id in ids[:i]:
+                raise CaseFileError(f"{path}: {fld}[{i}].id: duplicate id {item.id!r}")
+            # What it asks about: the interviewer skips it when the last answers covered that.
+            unknown = [tag for tag in item.about if topics is not None and tag not in topics]
+            if unknown:
+                raise CaseFileError(f"{path}: {fld}[{i}].about: {unknown[0]!r} is neither a criterion "
+                                    "nor a kind of choice")
     seen: set[str] = set()
     for i, fact in enumerate(case.facts):
         if not fact.keywords and not fact.kind:

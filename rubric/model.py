@@ -138,7 +138,6 @@ class Rubric(BaseModel):
     criteria: list[Criterion]
     phrases: dict[str, list[str]]
     guards: dict[str, list[str]]
-    tradeoff_questions: dict[str, list[str]]
     mistakes: list[Mistake]
     tasks: list[str] = []
     problem_words: dict[str, list[str]] = {}  # generic: words any design conversation uses

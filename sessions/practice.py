@@ -27,7 +27,7 @@ class PracticeSession:
         self.rubric = rubric or load_rubric()
         self.plan = session_plan(self.rubric, row.minutes, row.focus)
         self.tracker = EvidenceTracker(self.rubric, case, self.plan)
-        self.policy = policy_for(self.plan, self.rubric, case)
+        self.policy = policy_for(self.plan, self.rubric, case, row.seed)
         self.turns: list[Turn] = []
         self.finished = row.status != "active"
         self.discarded = False  # ended with no answer: not scored, not kept
@@ -66,7 +66,7 @@ class PracticeSession:
         """A stored turn, replayed on resume: the policy learns what it had decided."""
         self.turns.append(turn)
         self._evidence = self.tracker.add(turn)
-        self.policy.observe(turn, turn.move)
+        self.policy.observe(turn, turn.move, self._evidence, len(self.turns))
 
     def _store(self, turn: Turn) -> None:
         # A live turn: the policy recorded its own move when it decided it.

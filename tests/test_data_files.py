@@ -7,6 +7,7 @@ import pytest
 
 from mlsd.prompts.lines import interviewer_lines
 from mlsd.prompts.loader import CaseFileError, load_case
+from mlsd.prompts.material import choice_book, tradeoff_kinds
 from mlsd.rubric.model import RUBRIC_FILE, RubricError, load_rubric
 
 
@@ -46,9 +47,13 @@ def test_a_case_probe_that_asks_two_questions_is_refused_in_one_line(tmp_path):
 
 def test_every_question_the_interviewer_can_ask_asks_one_thing(rubric, cases):
     lines = interviewer_lines()
-    asked = [p for c in rubric.criteria for p in c.probes] + rubric.tradeoff_questions["questions"]
+    asked = [p for c in rubric.criteria for p in c.probes]
     asked += [p for case in cases.cases for ps in case.probes.values() for p in ps]
-    asked += [q for phase in lines.phases.values() for q in [phase.opening, *phase.follow_ups] if q]
+    asked += [q.text for phase in lines.phases.values() for q in phase.questions]
+    asked += [q.text for drill in lines.drills.values() for q in drill.follow_ups]
+    asked += [c.question for case in cases.cases for c in [*case.tradeoffs, *case.curveballs]]
+    asked += [t.question for t in tradeoff_kinds().values()]
+    asked += [q.text for kind in choice_book().kinds for q in kind.questions]
     for q in asked:
         assert q.count("?") <= 1, q
     for case in cases.cases:

@@ -7,7 +7,7 @@ import httpx
 import pytest
 import respx
 from pydantic import SecretStr
-from test_session import run
+from session_helpers import run
 
 from mlsd.interviewer.clock import FakeClock
 from mlsd.interviewer.drill import DrillPolicy, drill_categories, policy_for, session_plan
