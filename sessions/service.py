@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from mlsd.core.plan import Plan
@@ -19,6 +19,7 @@ from mlsd.llm.endpoint import Endpoint
 from mlsd.llm.providers import connect
 from mlsd.prompts.case import Case
 from mlsd.prompts.loader import CaseCatalog, load_cases
+from mlsd.prompts.personas import load_personas
 from mlsd.rubric.compare import Comparison
 from mlsd.rubric.model import Rubric, load_rubric
 from mlsd.rubric.score import Scorer, ScoreReport
@@ -30,6 +31,7 @@ from mlsd.sessions.replay import ReplayData, replay_data
 from mlsd.sessions.reporting import SessionReport, compare_sessions, session_report
 from mlsd.sessions.scoring import Judge, offline_score, plan_of
 from mlsd.sessions.settings import Settings
+from mlsd.sessions.simulate import GOAL_MINUTES, Simulation, simulate
 from mlsd.sessions.store import SessionRow, Store
 
 
@@ -186,6 +188,30 @@ class Service:
         """The sampled LLM judge, when an endpoint is configured."""
         endpoint = self.settings.endpoint()
         return Judge(endpoint, self.settings.judge_settings()) if endpoint else None
+
+    # ------------------------------------------------------------------ checking a case
+    def simulations(self, case_id: str, persona_id: str, runs: int, seed: int,
+                    minutes: float | None = None) -> Iterator[Simulation]:
+        """Scripted candidates playing whole sessions on `case_id` (or "all" cases) as
+        `persona_id` (or "all" personas) against this service's interviewer: one Simulation
+        per case and persona, as each is done. Bad names and numbers are said before any runs."""
+        if runs < 1:
+            raise SessionError(f"--runs {runs}: needs at least one run")
+        cases = self.catalog.cases if case_id == "all" else [self.case(case_id)]
+        personas = load_personas()
+        if persona_id != "all" and persona_id not in personas:
+            raise SessionError(f"unknown persona {persona_id!r}; known: {', '.join(personas)}")
+        chosen = list(personas.values()) if persona_id == "all" else [personas[persona_id]]
+        length = GOAL_MINUTES if minutes is None else minutes
+        try:
+            session_plan(self.rubric, length)
+        except ValueError as exc:
+            raise SessionError(f"--minutes {length:g}: {exc}") from None
+        self.check_endpoint()
+        backend = self.interviewer_factory().label
+        for case in cases:
+            for persona in chosen:
+                yield simulate(case, persona, runs, seed, self.interviewer_factory, length, backend, self.rubric)
 
     def judge_endpoint(self) -> Endpoint:
         """The endpoint the LLM judge would use, or why there is none."""

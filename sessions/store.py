@@ -67,8 +67,11 @@ def now_iso() -> str:
 
 
 class Store:
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, durable: bool = True):
+        """`durable=False` is for scratch databases (simulated sessions): a commit is not
+        flushed to the disk, so it may not survive a power cut, and it is much faster."""
         self.path = Path(path)
+        self.durable = durable
         with self._errors("open"):
             self.path.parent.mkdir(parents=True, exist_ok=True)
             deadline = time.monotonic() + OPEN_TIMEOUT
@@ -97,7 +100,7 @@ class Store:
         if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             conn.execute("PRAGMA journal_mode = WAL")
         # FULL: a committed turn survives a power cut, not only a killed process.
-        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute("PRAGMA synchronous = FULL" if self.durable else "PRAGMA synchronous = OFF")
         try:
             migrations.migrate(conn, version)
         except migrations.ForeignDatabase:

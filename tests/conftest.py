@@ -50,5 +50,16 @@ def plan45():
     return Plan.scaled(45)
 
 
+def add_user_case(home: Path) -> Path:
+    """A small case of the user's own, with no tradeoffs, in their cases folder."""
+    (home / "cases").mkdir(parents=True, exist_ok=True)
+    path = home / "cases" / "search.toml"
+    path.write_text(
+        'id = "search-ranking"\ntitle = "Search ranking"\nsummary = "Rank results."\n'
+        'prompt = "Design search ranking."\n'
+        '[[facts]]\nid = "scale"\nkind = "scale"\nabout = "traffic"\nanswer = "1,000 queries per second."\n')
+    return path
+
+
 def transcript(name: str):
     return parse_text((DATA / "transcripts" / f"{name}.txt").read_text(), name)

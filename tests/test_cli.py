@@ -4,7 +4,7 @@ import os
 import subprocess
 import sys
 
-from conftest import DATA
+from conftest import DATA, add_user_case
 
 TRANSCRIPTS = DATA / "transcripts"
 
@@ -35,11 +35,7 @@ def test_malformed_case_file_is_one_line_naming_file_and_field_and_others_still_
 
 
 def test_user_case_file_is_listed_and_usable(isolated_home):
-    (isolated_home / "cases").mkdir(parents=True)
-    (isolated_home / "cases" / "search.toml").write_text(
-        'id = "search-ranking"\ntitle = "Search ranking"\nsummary = "Rank results."\n'
-        'prompt = "Design search ranking."\n'
-        '[[facts]]\nid = "scale"\nkind = "scale"\nabout = "traffic"\nanswer = "1,000 queries per second."\n')
+    add_user_case(isolated_home)
     assert "search-ranking" in mlsd("cases").stdout
     run = mlsd("practice", "--case", "search-ranking", "--minutes", "5", stdin="How many queries per second?\n/end\n")
     assert run.returncode == 0 and "1,000 queries per second." in run.stdout

@@ -205,3 +205,36 @@ def test_the_prompt_stays_within_budget_with_a_summary_of_earlier_phases(tmp_pat
     assert any(m["content"] == last_answer for m in messages)
     full = count(interviewer.system_prompt(ctx)) + sum(count(t.text) + 4 for t in turns)
     assert full > 1200  # the budget really had to cut
+
+
+@respx.mock
+def test_a_question_on_the_candidates_own_choice_hands_the_model_their_sentence_and_the_challenge(tmp_path, cases):
+    from session_helpers import run
+
+    from mlsd.interviewer.deep_dive import challenge_wording
+    from mlsd.sessions.simulate import Recorder
+
+    route = respx.post(URL).mock(side_effect=lambda request: streamed("And ", "what happens then?"))
+    recorder = Recorder(llm())
+    s, clock, _ = session_with(recorder, tmp_path, cases)
+    run(s, clock, [(1, "How many orders a day, and what's the latency budget?"),
+                   (6, "It's a regression on delivery minutes, judged on MAE."),
+                   (11, "Historical orders and GPS pings are the data."),
+                   (16, "New restaurants get the city average prep time until they have history."),
+                   (21, "I'd start with LightGBM because it's fast on tabular data."),
+                   (24, "It's served online behind the order API, reading restaurant features from Redis."),
+                   (26, "Then I'd watch the latency.")])
+    systems = [json.loads(call.request.content)["messages"][0]["content"] for call in route.calls]
+    assert len(systems) == len(recorder.moves)
+    picked = [(system, move) for system, move in zip(systems, recorder.moves, strict=True) if move.choice is not None]
+    assert picked
+    for system, move in picked:
+        assert f'They said: "{move.choice.sentence}"' in system and challenge_wording(move.challenge) in system
+        assert move.question not in system  # the model phrases it from the material, not our wording
+    case = cases.get("delivery-time")
+    for system, move in zip(systems, recorder.moves, strict=True):
+        # Facts only when asked for; reference answers never.
+        assert any(f.answer.strip() in system for f in case.facts) == bool(move.facts)
+        assert not any(ref in system for ref in [*case.references.values(),
+                                                 *(c.strong_answer for c in case.tradeoffs + case.curveballs)])
+    assert s.turns[-1].text == "And what happens then?"

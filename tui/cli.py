@@ -86,6 +86,16 @@ def build_parser() -> argparse.ArgumentParser:
     ca.add_argument("--scorer", choices=["offline", "llm"], default="offline")
     ca.add_argument("--json", action="store_true", help="print the figures as JSON")
     ca.add_argument("--samples", type=int, metavar="K", help="with --scorer llm: judge samples (default 3)")
+    si = sub.add_parser("simulate", help="scripted candidates play whole sessions against the interviewer, measured")
+    si.add_argument("--case", required=True, help="case id (see `mlsd cases`), or all")
+    si.add_argument("--persona", default="all", help="persona id (strong, weak, stuffed, silent, rambling, off-topic, "
+                                                     "no-fallback, clarifier), or all (the default)")
+    si.add_argument("--runs", type=int, default=1, help="sessions per case and persona (default 1)")
+    si.add_argument("--seed", type=int, default=0, help="seed of the first run; run n uses seed + n - 1")
+    si.add_argument("--minutes", type=float, help="session length (default 45)")
+    si.add_argument("--backend", choices=["offline", "openai"])
+    si.add_argument("--model")
+    si.add_argument("--json", action="store_true", help="print every run and the totals as JSON")
     return p
 
 
@@ -380,8 +390,28 @@ def cmd_replay(args: argparse.Namespace, service: Service) -> int:
     return 0
 
 
+def cmd_simulate(args: argparse.Namespace, service: Service) -> int:
+    from mlsd.sessions.simulate import goals
+    from mlsd.tui.simulate_text import goals_text, simulation_text
+
+    sims = []
+    for sim in service.simulations(args.case, args.persona, args.runs, args.seed, args.minutes):
+        sims.append(sim)
+        if not args.json:
+            sys.stdout.write(simulation_text(sim) + "\n")
+            sys.stdout.flush()
+    met = goals(sims)
+    if args.json:
+        doc = {"simulations": [s.as_json() for s in sims], "goals": [g.model_dump() for g in met]}
+        sys.stdout.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+    else:
+        sys.stdout.write(goals_text(met))
+    return 0 if all(g.met for g in met) else 1
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, Service], int]] = {
     "home": cmd_home, "cases": cmd_cases, "practice": cmd_practice, "score": cmd_score, "report": cmd_report,
     "history": cmd_history, "export": cmd_export, "import": cmd_import, "replay": cmd_replay, "compare": cmd_compare,
     "calibrate": cmd_calibrate,
+    "simulate": cmd_simulate,
 }
