@@ -59,6 +59,7 @@ class Policy:
         self.listener = Listener(plan, rubric, given="\n".join([case.prompt, *(f.answer for f in case.facts)]))
         self.picked: set[tuple[str, str]] = set()  # (choice, challenge) already put to the candidate
         self.dived: set[str] = set()  # choices already taken for a deep dive
+        self._recorded = False
         self.tradeoffs = tradeoff_phase.tradeoffs(case)
         self.curveballs = tradeoff_phase.curveballs(case)
 
@@ -76,7 +77,9 @@ class Policy:
         if turn.probe:
             self.probed.add(turn.probe)
             self.probes_in_phase[turn.phase or self.phase] += 1
-        self.listener.asked([turn.probe] if turn.probe else [])
+        if not self._recorded:  # a stored turn from before a resume: its probe is all we know of it
+            self.listener.asked([turn.probe] if turn.probe else [])
+        self._recorded = False
         if kind == "nudge":
             self.nudges[self.phase] += 1
         self._recall(turn.text, kind)
@@ -289,10 +292,17 @@ class Policy:
                     return self._picked_up("probe", pick, now.id, elapsed, probe=missing[0].id)
                 continue
             if probes_only or pick.key[0] in self.dived \
-                    or (not settled_too and any(tracker.finding(a).level == Level.MET for a in about)):
+                    or (not settled_too and any(tracker.finding(a).level == Level.MET for a in about)) \
+                    or any(self._settled_by(pick.choice.sentence, tracker.finding(a).quote) for a in about):
                 continue
             return self._picked_up("deep_dive", pick, now.id, elapsed)
         return None
+
+    @staticmethod
+    def _settled_by(sentence: str, quote: str | None) -> bool:
+        """The sentence the choice was said in is the one that met the criterion: asking about it
+        would ask for what that very sentence gave."""
+        return bool(quote) and (quote in sentence or sentence in quote)  # type: ignore[operator]
 
     def _picked_up(self, kind: MoveKind, pick: Pick, phase: PhaseId, elapsed: int, probe: str | None = None,
                    answer: Answer | None = None) -> Move:
@@ -336,6 +346,7 @@ class Policy:
         if move.question:
             self.asked.add(move.question)
         self.listener.asked(move.about)
+        self._recorded = True  # the turn this move becomes is observed next, and is known already
         if move.choice is not None and move.challenge is not None:
             self.picked.add((move.choice.term.lower(), move.challenge))
             if move.kind == "deep_dive":

@@ -2,6 +2,7 @@
 they were said in, and whether it stopped mid-thought; and the question data it draws on."""
 import pytest
 
+from mlsd.core.status import Level
 from mlsd.interviewer.choices import choices_in
 from mlsd.interviewer.deep_dive import picks
 from mlsd.interviewer.listening import trails_off
@@ -81,3 +82,32 @@ def test_a_figure_the_case_gave_is_not_the_candidates_choice(rubric):
     listener = Listener(Plan.scaled(45), rubric, given="The request has 100 ms end to end.")
     heard = listener.hear(3, "So we have 100 ms end to end, and I'd run 30 replicas.", TurnEvidence())
     assert [c.term for c in heard.choices] == ["30 replicas"]
+
+
+def test_what_the_interviewer_just_asked_about_is_not_where_the_candidate_took_the_talk(rubric):
+    """Answering a question about capacity in the data phase is not running ahead to scale."""
+    from mlsd.core.plan import Plan
+    from mlsd.interviewer.listening import Listener
+    from mlsd.rubric.tracker import TurnEvidence
+
+    plan = Plan.scaled(45)
+    listener = Listener(plan, rubric)
+    listener.asked(["capacity"])
+    heard = listener.hear(5, "At 580 RPS that's about 30 replicas.", TurnEvidence(hits={"capacity": Level.MET}))
+    assert plan.index_of("scale_monitoring") not in heard.touched and heard.reach == -1
+
+
+def test_recording_the_turn_a_move_became_keeps_what_it_asked_about(rubric, cases):
+    from mlsd.core.plan import Plan
+    from mlsd.core.transcript import Turn
+    from mlsd.interviewer.policy import Policy
+    from mlsd.rubric.tracker import EvidenceTracker
+
+    plan, case = Plan.scaled(45), cases.get("delivery-time")
+    policy, tracker = Policy(plan, rubric, case), EvidenceTracker(rubric, case, plan)
+    text = "Historical orders and GPS pings."
+    move = policy.decide(660, text, tracker.add(Turn(speaker="candidate", text=text, elapsed=660)), tracker)
+    asked = policy.listener.asked_phases
+    policy.observe(Turn(speaker="interviewer", text=move.question or "", elapsed=660, phase=move.phase,
+                        probe=move.probe, move=move.kind), move.kind)
+    assert move.about and not move.probe and asked and policy.listener.asked_phases == asked
