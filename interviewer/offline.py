@@ -31,6 +31,8 @@ def _common_word(text: str) -> bool:
     return len(first) == 1 or not first.isupper()
 
 
+# A choice said more than this many turns ago is introduced as something said earlier.
+EARLIER_TURNS = 4
 # The lines a question of each kind may be led in with, when nothing else comes before it.
 LEADS = {"probe": "probe_leads", "deep_dive": "deep_dive_leads", "tradeoff": "tradeoff_leads",
          "curveball": "curveball_leads"}
@@ -72,6 +74,8 @@ class OfflineInterviewer:
         elif move.kind == "nudge":
             topic = lines.phases[move.phase].topic
             parts.append(self._pick(rng, lines.nudges).format(time=when, topic=topic))
+        elif move.choice is not None and move.choice.turn < ctx.turn_no - EARLIER_TURNS and not parts:
+            parts.append(self._pick(rng, lines.earlier_leads))  # picked up from well before
         elif move.kind in LEADS and not parts:
             lead = self._pick(rng, getattr(lines, LEADS[move.kind]))
             if lead:

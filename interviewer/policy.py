@@ -269,7 +269,11 @@ class Policy:
         return None
 
     def _grounding(self, criterion: Criterion) -> Pick | None:
-        for pick in picks(self.listener.recent_choices()):
+        """A question on one of the candidate's choices that asks for `criterion`: from the last
+        answers first, else from anything they chose earlier in the interview."""
+        recent = self.listener.recent_choices()
+        earlier = [c for h in reversed(self.listener.heard) for c in h.choices if c not in recent]
+        for pick in picks(recent + earlier):
             others = [a for a in pick.question.about if a != criterion.id]
             if criterion.id in pick.question.about and pick.key not in self.picked and pick.text not in self.asked \
                     and not self.listener.redundant(others):

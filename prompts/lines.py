@@ -55,6 +55,7 @@ class InterviewerLines(BaseModel):
     ended_early: list[str]
     keep_going: list[str]
     deep_dive_leads: list[str]
+    earlier_leads: list[str]
     tradeoff_leads: list[str]
     curveball_leads: list[str]
     phases: dict[PhaseId, PhaseLines]
