@@ -99,7 +99,7 @@ def choice_book() -> ChoiceBook:
 @cache
 def tradeoff_kinds() -> dict[str, TradeoffKind]:
     raw = tomllib.loads((HERE / "tradeoffs.toml").read_text("utf-8"))
-    kinds = {t.id: t for t in (TradeoffKind.model_validate(item) for item in raw["tradeoffs"])}
+    kinds: dict[str, TradeoffKind] = {t.id: t for t in (TradeoffKind.model_validate(item) for item in raw["tradeoffs"])}
     if sorted(kinds) != sorted(TRADEOFFS):
         raise ValueError(f"tradeoffs.toml: needs each of the six tradeoffs once: {', '.join(TRADEOFFS)}")
     return kinds

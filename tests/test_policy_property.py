@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import random
 import time
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from itertools import pairwise
 from typing import ClassVar
@@ -131,6 +132,7 @@ class SentenceTracker:
         self.judge, pristine = self.judges[case.id]
         self.findings = {cid: replace(f) for cid, f in pristine.items()}
         self.questions = 0
+        self.turn_no = 0  # as the real tracker counts them: the policy hears each answer once, by number
 
     def verdict(self, text: str) -> dict[str, int]:
         key = (self.case.id, text)
@@ -141,6 +143,7 @@ class SentenceTracker:
         return self.verdicts[key]
 
     def add(self, turn: Turn) -> TurnEvidence:
+        self.turn_no += 1
         evidence = TurnEvidence()
         if turn.speaker == "interviewer":
             return evidence  # which probes were asked counts for scoring, not for the policy
@@ -177,7 +180,7 @@ class Run:
 
     def __post_init__(self) -> None:
         self.tracker = self.tracker_kind(self.rubric, self.case, self.plan)
-        self.policy = Policy(self.plan, self.rubric, self.case)
+        self.policy = Policy(self.plan, self.rubric, self.case, self.seed)
         self.voice = OfflineInterviewer()
 
     @property
@@ -262,28 +265,33 @@ def reached_every_phase(run: Run) -> bool:
     return len(run.moves) > 1 and run.moves[-2].phase == run.plan.phases[-1].id
 
 
-def drive(rubric, cases, sessions: int, tracker_kind: type, seed: int) -> tuple[int, int, int]:
-    """(moves checked, sessions that reached the last phase before the close, ms per session)."""
+def drive(rubric, cases, sessions: int, tracker_kind: type, seed: int) -> tuple[Counter[str], int, int]:
+    """(the moves checked, by kind; sessions that reached the last phase before the close; ms per
+    session)."""
     rng = random.Random(seed)
     started = time.perf_counter()
-    moves = reached = 0
+    moves: Counter[str] = Counter()
+    reached = 0
     for n in range(sessions):
         case = cases.cases[n % len(cases.cases)]
         run = Run(case, Plan.scaled(rng.randint(1, 90)), rng.randrange(1 << 16), rubric, tracker_kind)
         run.play(random.Random(rng.random()))
         check(run)
-        moves += len(run.moves)
+        moves.update(m.kind for m in run.moves)
         reached += reached_every_phase(run)
     return moves, reached, round(1000 * (time.perf_counter() - started) / sessions)
 
 
 def test_thousands_of_random_sessions_keep_the_interviewer_s_rules(rubric, cases):
     moves, reached, ms = drive(rubric, cases, SESSIONS, SentenceTracker, seed=20261125)
-    print(f"\npolicy property: {SESSIONS} sessions, {moves} moves checked, {reached} reached the last phase "
-          f"before the close, {ms} ms a session")
+    print(f"\npolicy property: {SESSIONS} sessions, {moves.total()} moves checked, {reached} reached the last phase "
+          f"before the close, {ms} ms a session; {dict(moves)}")
+    # The rules hold for the moves that listen too: they were made, and checked.
+    assert {"deep_dive", "tradeoff", "curveball", "go_on"} <= set(moves)
+    assert moves["probe"] and moves["transition"]
 
 
 def test_random_sessions_with_the_real_tracker_reading_every_turn_keep_them_too(rubric, cases):
     moves, reached, ms = drive(rubric, cases, WHOLE_SESSIONS, EvidenceTracker, seed=45)
-    print(f"\npolicy property, real tracker: {WHOLE_SESSIONS} sessions, {moves} moves checked, {reached} reached "
-          f"the last phase before the close, {ms} ms a session")
+    print(f"\npolicy property, real tracker: {WHOLE_SESSIONS} sessions, {moves.total()} moves checked, "
+          f"{reached} reached the last phase before the close, {ms} ms a session")

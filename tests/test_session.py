@@ -2,6 +2,7 @@
 import asyncio
 import io
 import json
+import re
 
 import pytest
 from session_helpers import run
@@ -220,5 +221,7 @@ def test_a_cold_start_fallback_does_not_stop_the_model_down_fallback_from_being_
     script.insert(3, (14, "New restaurants have no history, so I'd fall back to the median prep time."))
     run(s, clock, script)
     assert "cold_start" not in probes(s) and "fallback" in probes(s)
+    # Asked through what the candidate built (Redis, LightGBM) or in the case's words: either way
+    # a concrete part of the serving path that stops answering.
     fallback = next(t for t in s.turns if t.probe == "fallback")
-    assert fallback.phase == "model_serving" and "stops responding" in fallback.text
+    assert fallback.phase == "model_serving" and re.search(r"stops responding|is slow or down|times out", fallback.text)
