@@ -34,6 +34,7 @@ class PracticeSession:
         self.score: ScoreReport | None = None
         self._evidence = TurnEvidence()  # of the latest turn
         self.notices: list[str] = []  # for the front end to show: an error stood in for, said once each
+        self.failures: list[str] = []  # every error of ours stood in for, kept (mlsd simulate counts them)
 
     @classmethod
     def start(cls, store: Store, case: Case, clock: Clock, interviewer: Interviewer, minutes: float = 45,
@@ -157,6 +158,7 @@ class PracticeSession:
         try:
             return decide()
         except Exception as exc:
+            self.failures.append(f"policy: {type(exc).__name__}: {exc} at {elapsed / 60:.1f} min")
             self.notices.append(f"the interviewer's policy failed ({type(exc).__name__}: {exc}); "
                                 "a plain prompt stands in. Please report this.")
             return None if quiet else Move(kind="follow_up", phase=self.policy.phase, elapsed=elapsed)
@@ -180,6 +182,7 @@ class PracticeSession:
                 parts.append(chunk)
                 yield chunk
         except Exception as exc:
+            self.failures.append(f"interviewer: {type(exc).__name__}: {exc} at {move.elapsed / 60:.1f} min")
             # The offline interviewer says this turn (going on from a reply cut short).
             self.notices.append(f"the interviewer failed ({type(exc).__name__}: {exc}); the offline interviewer "
                                 "answers this turn")

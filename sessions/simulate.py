@@ -117,8 +117,12 @@ def _run(number: int, seed: int, store: Store, case: Case, persona: Persona,
         where = f" at {Path(frame.filename).name}:{frame.lineno}"
         return RunResult(run=number, seed=seed, crashes=1, error=f"{type(exc).__name__}: {exc}{where}",
                          turns=len(session.turns) if session else 0)
-    return RunResult(run=number, seed=seed, crashes=0, turns=len(session.turns),
-                     overall=session.score.overall if session.score else None, metrics=metrics)
+    # What the session stood in for (a policy or interviewer that raised) is a crash of ours too,
+    # though the candidate would hardly notice it.
+    failures = session.failures
+    return RunResult(run=number, seed=seed, crashes=len(failures), error=failures[0] if failures else None,
+                     turns=len(session.turns), overall=session.score.overall if session.score else None,
+                     metrics=metrics)
 
 
 async def _play(session: PracticeSession, clock: FakeClock, candidate: ScriptedCandidate, recorder: Recorder) -> None:

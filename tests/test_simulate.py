@@ -44,7 +44,9 @@ def test_a_never_mentioned_fallback_is_probed_in_every_run(cases):
     assert all(r.metrics and r.metrics.must_probe_probed >= 1 for r in sim.runs)
 
 
-def test_a_crash_is_counted_with_where_it_happened_and_the_next_run_goes_on(cases):
+def test_a_crash_the_session_stood_in_for_is_counted_with_when_it_happened_and_the_next_run_goes_on(cases):
+    """The app keeps going when the interviewer raises (the offline one says the turn): the
+    candidate hardly notices, but it is our bug, and simulate counts it."""
     class Faulty(OfflineInterviewer):
         def render(self, ctx):
             if ctx.move.kind == "transition" and ctx.move.transition_to == "model_serving" and ctx.seed == 0:
@@ -53,9 +55,19 @@ def test_a_crash_is_counted_with_where_it_happened_and_the_next_run_goes_on(case
 
     sim = simulate(cases.get("product-recs"), PERSONAS["weak"], 2, 0, Faulty)
     first, second = sim.runs
-    assert first.crashes == 1 and first.error.startswith("KeyError: 'model_serving' at ") and first.metrics is None
-    assert second.crashes == 0 and second.metrics is not None
+    assert first.crashes == 1 and first.error.startswith("interviewer: KeyError: 'model_serving' at 2")
+    assert second.crashes == 0 and second.error is None
     assert sim.total.crashes == 1 and not goals([sim])[0].met
+
+
+def test_a_policy_that_raises_is_a_crash_too(cases, monkeypatch):
+    from mlsd.interviewer.policy import Policy
+
+    def broken(self, elapsed, tracker):
+        raise IndexError("no phase after the last")
+    monkeypatch.setattr(Policy, "on_silence", broken)
+    sim = simulate(cases.get("delivery-time"), PERSONAS["silent"], 1, 0, OfflineInterviewer)
+    assert sim.total.crashes >= 1 and sim.runs[0].error.startswith("policy: IndexError: no phase after the last at ")
 
 
 def turn(speaker, text, minute, **kw):
