@@ -7,13 +7,15 @@ import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from mlsd.prompts.case import Case
 from mlsd.prompts.material import choice_book
 
 BUILTIN_CASES = Path(__file__).parent / "cases"
+M = TypeVar("M", bound=BaseModel)
 
 
 class CaseFileError(Exception):
@@ -69,20 +71,26 @@ def describe_error(err: ValidationError, raw: object = None) -> str:
     return f"{_field_path(first['loc'], raw)}: {msg}" + (f" (and {more} more)" if more else "")
 
 
-def load_case(path: Path, vocabulary: Vocabulary | None = None, user: bool = False) -> Case:
-    """Read one case file, checking its references against `vocabulary` when given."""
+def load_model(path: Path, model: type[M], error: type[Exception]) -> M:
+    """A TOML data file read into `model`. A file that cannot be read, parsed or validated is
+    `error`, with one line naming the file and the first bad field."""
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
-        raise CaseFileError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        raise error(f"{path}: cannot read: {exc.strerror or exc}") from None
     except UnicodeDecodeError:
-        raise CaseFileError(f"{path}: not UTF-8 text") from None
+        raise error(f"{path}: not UTF-8 text") from None
     except tomllib.TOMLDecodeError as exc:
-        raise CaseFileError(f"{path}: invalid TOML: {exc}") from None
+        raise error(f"{path}: invalid TOML: {exc}") from None
     try:
-        case = Case.model_validate(raw)
+        return model.model_validate(raw)
     except ValidationError as exc:
-        raise CaseFileError(f"{path}: {describe_error(exc, raw)}") from None
+        raise error(f"{path}: {describe_error(exc, raw)}") from None
+
+
+def load_case(path: Path, vocabulary: Vocabulary | None = None, user: bool = False) -> Case:
+    """Read one case file, checking its references against `vocabulary` when given."""
+    case = load_model(path, Case, CaseFileError)
     problem = vocabulary.unknown(case) if vocabulary is not None else None
     if problem:
         raise CaseFileError(f"{path}: {problem}")

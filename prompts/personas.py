@@ -1,19 +1,20 @@
-"""Scripted candidates for `mlsd simulate`, loaded from prompts/personas/*.toml. A persona is
-data: what it asks while clarifying, what it says in each phase (each beat in several
-paraphrases, one picked per run), how it answers the interviewer's probes, deep dives,
-tradeoffs and curveballs, how fast it answers and how often it says nothing. A case may
-have its own lines; a persona may start from another one (`based_on`)."""
+"""Scripted candidates for `mlsd simulate`, loaded from prompts/personas/*.toml, or from a
+folder or file of one's own (the format is in README.md, "Checking a case with simulated
+candidates"). A persona is data: what it asks while clarifying, what it says in each phase
+(each beat in several paraphrases, one picked per run), how it answers the interviewer's
+probes, deep dives, tradeoffs and curveballs, how fast it answers and how often it says
+nothing. A case may have its own lines; a persona may start from another one (`based_on`),
+in its own folder or among the built-in ones."""
 from __future__ import annotations
 
 import re
-import tomllib
 from functools import cache
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from mlsd.prompts.case import CASE_ID_PATTERN
-from mlsd.prompts.loader import describe_error
+from mlsd.prompts.loader import load_model
 
 BUILTIN_PERSONAS = Path(__file__).parent / "personas"
 PHASE_FIELDS = ("clarify", "framing", "data_features", "model_serving", "scale_monitoring", "tradeoffs")
@@ -96,6 +97,7 @@ class Persona(BaseModel):
     lines: Lines = Lines()
     cases: dict[str, Lines] = {}                          # a case's own lines, by case id
     never: list[str] = []                                 # beats it never says on its own
+    source: Path | None = Field(default=None, exclude=True)
 
     @field_validator("pace")
     @classmethod
@@ -127,10 +129,23 @@ class Persona(BaseModel):
         """This persona built on `base`: its own fields where it sets them, the base's lines under its own."""
         cases = {cid: self.cases[cid].over(lines) if cid in self.cases else lines for cid, lines in base.cases.items()}
         cases.update({cid: lines for cid, lines in self.cases.items() if cid not in cases})
-        merged = base.model_copy(update={**{k: getattr(self, k) for k in self.model_fields_set if k != "based_on"},
-                                         "lines": self.lines.over(base.lines), "cases": cases, "based_on": None})
+        own = {k: getattr(self, k) for k in self.model_fields_set if k != "based_on"}
+        merged = base.model_copy(update={**own, "lines": self.lines.over(base.lines), "cases": cases, "based_on": None,
+                                         "source": self.source})
         check_never(merged.never, [merged.lines, *merged.cases.values()])
         return merged
+
+
+    def unknown_topic(self, known: set[str]) -> str | None:
+        """The first beat that says it is about something `known` does not name, as `field: ...`
+        (a beat about a misspelt topic would never be matched to a question)."""
+        for where, lines in [("lines", self.lines), *((f"cases.{cid}", ls) for cid, ls in self.cases.items())]:
+            for phase in PHASE_FIELDS:
+                for i, beat in enumerate(lines.beats(phase)):
+                    for topic in beat.about:
+                        if topic not in known:
+                            return f"{where}.{phase}[{i}].about: {topic!r} is neither a criterion nor a kind of choice"
+        return None
 
 
 def check_never(never: list[str], lines: list[Lines]) -> None:
@@ -141,37 +156,43 @@ def check_never(never: list[str], lines: list[Lines]) -> None:
 
 
 def load_persona_file(path: Path) -> Persona:
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise PersonaFileError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise PersonaFileError(f"{path}: invalid TOML: {exc}") from None
-    try:
-        return Persona.model_validate(raw)
-    except ValidationError as exc:
-        raise PersonaFileError(f"{path}: {describe_error(exc, raw)}") from None
+    return load_model(path, Persona, PersonaFileError).model_copy(update={"source": path})
 
 
 @cache
 def load_personas(folder: Path = BUILTIN_PERSONAS) -> dict[str, Persona]:
-    """Every persona in `folder` by id, each built on the one it is based on."""
+    """Every persona in `folder` by id (the built-in ones unless told otherwise), each built on
+    the one it is based on: one from the same folder, else a built-in one."""
+    if not folder.is_dir():
+        raise PersonaFileError(f"{folder}: not a folder")
+    files = sorted(folder.glob("*.toml"))
+    if not files:
+        raise PersonaFileError(f"{folder}: no persona files (*.toml) there")
+    return build_personas(files)
+
+
+def build_personas(paths: list[Path]) -> dict[str, Persona]:
+    """The personas in these files by id, each built on the one it is based on: among these
+    files first, else among the built-in personas (so a file of one's own may start from
+    `strong`). An id used twice among them is an error."""
     raw: dict[str, tuple[Path, Persona]] = {}
-    for path in sorted(folder.glob("*.toml")):
+    for path in paths:
         persona = load_persona_file(path)
         if persona.id in raw:
             raise PersonaFileError(f"{path}: id: {persona.id!r} is already used by {raw[persona.id][0].name}")
         raw[persona.id] = (path, persona)
+    builtin = {} if all(p.parent == BUILTIN_PERSONAS for p in paths) else load_personas()
     out: dict[str, Persona] = {}
     for pid, (path, persona) in raw.items():
         if persona.based_on is None:
             out[pid] = persona
             continue
-        base = raw.get(persona.based_on)
-        if base is None or base[1].based_on is not None:
+        near = raw.get(persona.based_on)
+        base = near[1] if near else builtin.get(persona.based_on)
+        if base is None or base.based_on is not None:
             raise PersonaFileError(f"{path}: based_on: {persona.based_on!r} is not a persona with lines of its own")
         try:
-            out[pid] = persona.on(base[1])
+            out[pid] = persona.on(base)
         except ValueError as exc:
             raise PersonaFileError(f"{path}: never: {exc}") from None
     return out

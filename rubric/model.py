@@ -6,16 +6,15 @@ fails is one line naming it and the field."""
 from __future__ import annotations
 
 import re
-import tomllib
 from functools import cache, cached_property
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator, model_validator
 
 from mlsd.core.plan import REFERENCE, PhaseId
 from mlsd.prompts.case import check_one_question
-from mlsd.prompts.loader import Vocabulary, describe_error
+from mlsd.prompts.loader import Vocabulary, load_model
 from mlsd.rubric.detectors import DETECTORS
 
 RUBRIC_FILE = Path(__file__).parent / "rubric.toml"
@@ -211,13 +210,4 @@ def _parsed_term(text: str) -> Term:
 
 @cache
 def load_rubric(path: Path = RUBRIC_FILE) -> Rubric:
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise RubricError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise RubricError(f"{path}: invalid TOML: {exc}") from None
-    try:
-        return Rubric.model_validate(raw)
-    except ValidationError as exc:
-        raise RubricError(f"{path}: {describe_error(exc, raw)}") from None
+    return load_model(path, Rubric, RubricError)

@@ -19,7 +19,8 @@ from mlsd.llm.endpoint import Endpoint
 from mlsd.llm.providers import connect
 from mlsd.prompts.case import Case
 from mlsd.prompts.loader import CaseCatalog, load_cases
-from mlsd.prompts.personas import load_personas
+from mlsd.prompts.material import choice_book
+from mlsd.prompts.personas import Persona, PersonaFileError, build_personas, load_personas
 from mlsd.rubric.compare import Comparison
 from mlsd.rubric.model import Rubric, load_rubric
 from mlsd.rubric.score import Scorer, ScoreReport
@@ -190,18 +191,15 @@ class Service:
         return Judge(endpoint, self.settings.judge_settings()) if endpoint else None
 
     # ------------------------------------------------------------------ checking a case
-    def simulations(self, case_id: str, persona_id: str, runs: int, seed: int,
-                    minutes: float | None = None) -> Iterator[Simulation]:
-        """Scripted candidates playing whole sessions on `case_id` (or "all" cases) as
-        `persona_id` (or "all" personas) against this service's interviewer: one Simulation
-        per case and persona, as each is done. Bad names and numbers are said before any runs."""
+    def simulations(self, case_id: str, persona: str, runs: int, seed: int, minutes: float | None = None,
+                    personas_dir: Path | None = None) -> Iterator[Simulation]:
+        """Scripted candidates playing whole sessions on `case_id` (or "all" cases) as `persona`
+        (see `personas`) against this service's interviewer: one Simulation per case and persona,
+        as each is done. Bad names, files and numbers are said before any runs."""
         if runs < 1:
             raise SessionError(f"--runs {runs}: needs at least one run")
         cases = self.catalog.cases if case_id == "all" else [self.case(case_id)]
-        personas = load_personas()
-        if persona_id != "all" and persona_id not in personas:
-            raise SessionError(f"unknown persona {persona_id!r}; known: {', '.join(personas)}")
-        chosen = list(personas.values()) if persona_id == "all" else [personas[persona_id]]
+        chosen = self.personas(persona, personas_dir)
         length = GOAL_MINUTES if minutes is None else minutes
         try:
             session_plan(self.rubric, length)
@@ -210,8 +208,24 @@ class Service:
         self.check_endpoint()
         backend = self.interviewer_factory().label
         for case in cases:
-            for persona in chosen:
-                yield simulate(case, persona, runs, seed, self.interviewer_factory, length, backend, self.rubric)
+            for one in chosen:
+                yield simulate(case, one, runs, seed, self.interviewer_factory, length, backend, self.rubric)
+
+    def personas(self, which: str, folder: Path | None = None) -> list[Persona]:
+        """The personas to play: "all" or one id among those in `folder` (the built-in ones when
+        no folder is given), or the path of a persona file. Each is checked against the rubric."""
+        if which.endswith(".toml") or Path(which).is_file():
+            chosen = list(build_personas([Path(which)]).values())
+        else:
+            known = load_personas(folder) if folder is not None else load_personas()
+            if which != "all" and which not in known:
+                raise SessionError(f"unknown persona {which!r}; known: {', '.join(known)}")
+            chosen = list(known.values()) if which == "all" else [known[which]]
+        topics = set(self.rubric.criterion_ids) | set(choice_book().kind_ids)
+        for persona in chosen:
+            if problem := persona.unknown_topic(topics):
+                raise PersonaFileError(f"{persona.source}: {problem}")
+        return chosen
 
     def judge_endpoint(self) -> Endpoint:
         """The endpoint the LLM judge would use, or why there is none."""

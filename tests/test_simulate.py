@@ -159,3 +159,60 @@ def test_simulate_runs_against_an_llm_endpoint_over_loopback_and_the_plan_holds(
         if any(f.answer in req["messages"][0]["content"] for f in facts):
             assert "?" in said
     assert not (isolated_home / "mlsd.db").exists()  # simulated sessions stay out of the user's history
+
+
+def write_persona(folder, name, text):
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+QUIET_EXPERT = ('id = "quiet-expert"\nbased_on = "strong"\nsummary = "Strong, and silent half the time."\n'
+                'silence = 0.5\n')
+MUMBLER = ('id = "mumbler"\nsummary = "Says little."\nsilence = 0.6\n[lines]\n'
+           'framing = [{ about = ["ml_task"], say = ["Some kind of prediction, I think."] }]\n')
+
+
+def test_simulate_plays_the_personas_of_a_folder_of_ones_own(cli, tmp_path):
+    folder = tmp_path / "held-out"
+    write_persona(folder, "quiet-expert", QUIET_EXPERT)
+    write_persona(folder, "mumbler", MUMBLER)
+    r = cli("simulate", "--case", "product-recs", "--personas", folder, "--json")
+    doc = json.loads(r.stdout)
+    assert [s["persona"] for s in doc["simulations"]] == ["mumbler", "quiet-expert"]  # only the folder's
+    assert all(s["total"]["crashes"] == 0 for s in doc["simulations"])
+    one = cli("simulate", "--case", "product-recs", "--personas", folder, "--persona", "mumbler", "--json")
+    assert [s["persona"] for s in json.loads(one.stdout)["simulations"]] == ["mumbler"]
+
+
+def test_simulate_plays_one_persona_file_that_builds_on_a_built_in_one(cli, tmp_path):
+    path = write_persona(tmp_path, "quiet-expert", QUIET_EXPERT)
+    r = cli("simulate", "--case", "delivery-time", "--persona", path, "--json")
+    sim = json.loads(r.stdout)["simulations"][0]
+    assert sim["persona"] == "quiet-expert" and sim["total"]["crashes"] == 0
+
+
+@pytest.mark.parametrize(("setup", "needle"), [
+    (lambda d: write_persona(d, "typo", 'id = "typo"\nsummary = "s"\n[lines]\n'
+                                        'framing = [{ about = ["fallbak"], say = ["Hi."] }]\n'),
+     "typo.toml: lines.framing[0].about: 'fallbak' is neither a criterion nor a kind of choice"),
+    (lambda d: write_persona(d, "orphan", 'id = "orphan"\nbased_on = "nobody"\nsummary = "s"\n'),
+     "orphan.toml: based_on: 'nobody' is not a persona with lines of its own"),
+    (lambda d: write_persona(d, "bad", 'id = "bad"\nsummary = "s"\npace = [90, 30]\n'),
+     "bad.toml: pace: needs two positive numbers of seconds, the smaller first"),
+    (lambda d: d, "no persona files (*.toml) there"),
+])
+def test_a_persona_folder_the_simulation_cannot_use_is_one_line_naming_the_file(cli, tmp_path, setup, needle):
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    setup(folder)
+    r = cli("simulate", "--case", "delivery-time", "--personas", folder)
+    assert r.returncode == 2 and r.stderr.strip().count("\n") == 0 and needle in r.stderr, r.stderr
+
+
+def test_a_missing_persona_folder_or_file_is_one_line(cli, tmp_path):
+    r = cli("simulate", "--case", "delivery-time", "--personas", tmp_path / "nowhere")
+    assert r.returncode == 2 and "nowhere: not a folder" in r.stderr
+    r = cli("simulate", "--case", "delivery-time", "--persona", tmp_path / "gone.toml")
+    assert r.returncode == 2 and "gone.toml: cannot read" in r.stderr

@@ -14,6 +14,7 @@ from mlsd.interviewer.drill import DRILL_MINUTES, drill_categories
 from mlsd.llm.errors import EndpointError
 from mlsd.prompts.case import Case
 from mlsd.prompts.loader import CaseFileError
+from mlsd.prompts.personas import PersonaFileError
 from mlsd.rubric.calibration import CalibrationError, calibrate, render_text
 from mlsd.rubric.model import RubricError, load_rubric
 from mlsd.rubric.report import FORMATS, MARK, ReportInput, about, render_report, scorer_name
@@ -35,7 +36,7 @@ class UsageError(Exception):
 
 
 USER_ERRORS = (CaseFileError, RubricError, TranscriptError, StoreError, SettingsError, SessionError, UsageError,
-               EndpointError, CalibrationError)
+               EndpointError, CalibrationError, PersonaFileError)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -89,7 +90,10 @@ def build_parser() -> argparse.ArgumentParser:
     si = sub.add_parser("simulate", help="scripted candidates play whole sessions against the interviewer, measured")
     si.add_argument("--case", required=True, help="case id (see `mlsd cases`), or all")
     si.add_argument("--persona", default="all", help="persona id (strong, weak, stuffed, silent, rambling, off-topic, "
-                                                     "no-fallback, clarifier), or all (the default)")
+                                                     "no-fallback, clarifier), all (the default), or a persona file "
+                                                     "(.toml)")
+    si.add_argument("--personas", metavar="DIR", type=Path,
+                    help="play the personas in this folder's *.toml files instead of the built-in ones")
     si.add_argument("--runs", type=int, default=1, help="sessions per case and persona (default 1)")
     si.add_argument("--seed", type=int, default=0, help="seed of the first run; run n uses seed + n - 1")
     si.add_argument("--minutes", type=float, help="session length (default 45)")
@@ -395,7 +399,7 @@ def cmd_simulate(args: argparse.Namespace, service: Service) -> int:
     from mlsd.tui.simulate_text import goals_text, simulation_text
 
     sims = []
-    for sim in service.simulations(args.case, args.persona, args.runs, args.seed, args.minutes):
+    for sim in service.simulations(args.case, args.persona, args.runs, args.seed, args.minutes, args.personas):
         sims.append(sim)
         if not args.json:
             sys.stdout.write(simulation_text(sim) + "\n")
