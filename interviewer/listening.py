@@ -107,6 +107,10 @@ class Listener:
     def covered(self) -> frozenset[str]:
         return frozenset().union(*(h.covered for h in self.recent))
 
+    def covered_in(self, turn: int) -> frozenset[str]:
+        """What candidate turn number `turn` covered (nothing, for a turn not heard)."""
+        return next((h.covered for h in self.heard if h.turn == turn), frozenset())
+
     def redundant(self, about: list[str]) -> bool:
         """Asking about any of `about` would repeat what the last answers covered."""
         return not self.covered.isdisjoint(about)

@@ -88,7 +88,7 @@ class Policy:
     def _recall(self, text: str, kind: MoveKind | None) -> None:
         """What a stored turn asked, as far as its words show it (an LLM's rewording does not):
         a resumed session does not ask it again."""
-        canned = [q.text for p in self.lines.phases.values() for q in p.questions]
+        canned = [q.text for p in self.lines.phases.values() for q in [*p.questions, *p.deeper]]
         canned += [m.text for m in self.tradeoffs + self.curveballs]
         self.asked.update(q for q in canned if q in text)
         for pick in picks(self.listener.recent_choices()):
@@ -145,10 +145,8 @@ class Policy:
         must = [c for c in self._gaps(tracker, now.id) if c.must_probe and c.id not in self.probed]
         if must and progress >= MUST_PROBE_AFTER and (probe := self._probe(must, now.id, elapsed)):
             return probe
-        if self._lingering(now, elapsed, evidence):
-            ask = self._phase_question(now, tracker)
-            return Move(kind="nudge", phase=now.id, elapsed=elapsed, question=ask.text if ask else None,
-                        about=ask.about if ask else [])
+        if self._lingering(now, elapsed, evidence) and (ask := self._phase_question(now, tracker)) is not None:
+            return Move(kind="nudge", phase=now.id, elapsed=elapsed, question=ask.text, about=ask.about)
         if probe := self._probe(self._must_probes_passed(now, tracker), now.id, elapsed):
             return probe
         if now.id == OPENING:
@@ -173,8 +171,10 @@ class Policy:
     def _listen(self, now: Phase, elapsed: int, tracker: EvidenceTracker) -> Move:
         """A real question, whenever there is one: a choice from the last answers picked up
         (not twice in a row), the next canned question on what the candidate is talking about,
-        a choice from before, a gap still open in a part they have reached. "Go on" only when
-        nothing is left."""
+        a choice from before, a gap still open in a part they have reached. When this part is
+        talked out: questions that dig into it (at the end, on the design as a whole), their
+        choices again from another side, what the next part opens with. "Go on" only when
+        nothing at all is left."""
         if self.last_kind != "deep_dive" and (move := self._pick_up(self.listener.recent_choices(), now, elapsed,
                                                                     tracker)):
             return move
@@ -190,8 +190,18 @@ class Policy:
                 if c.id not in self.probed and not (c.must_probe and p.index >= now.index)]
         if probe := self._probe(left, now.id, elapsed):
             return probe
+        if (q := self._deeper(now, tracker)) is not None:
+            return Move(kind="follow_up", phase=now.id, elapsed=elapsed, question=q.text, about=q.about)
+        if now.id == CLOSING and (wrap_up := next((q for q in self.lines.wrap_ups if q not in self.asked), None)):
+            return Move(kind="follow_up", phase=now.id, elapsed=elapsed, question=wrap_up)
         if move := self._pick_up(earlier, now, elapsed, tracker, settled_too=True):
             return move
+        # Ahead of the clock: what the next part opens with, without moving the plan on.
+        following = self.plan.phases[now.index + 1] if now.index + 1 < len(self.plan.phases) else None
+        if following is not None and (ahead := self._phase_question(following, tracker, deeper=False)) is not None:
+            if isinstance(ahead, Material):
+                return self._material(ahead, now, elapsed)
+            return Move(kind="follow_up", phase=now.id, elapsed=elapsed, question=ahead.text, about=ahead.about)
         return Move(kind="go_on", phase=now.id, elapsed=elapsed)
 
     def _gaps(self, tracker: EvidenceTracker, phase: PhaseId) -> list[Criterion]:
@@ -232,14 +242,16 @@ class Policy:
         return Move(kind=item.kind, phase=now.id, elapsed=elapsed, question=item.text, about=item.about)
 
     def _lingering(self, now: Phase, elapsed: int, evidence: TurnEvidence) -> bool:
-        """Still on an earlier phase's topics, well after this phase began."""
+        """Still on an earlier phase's topics of their own accord (not answering our question
+        about them), well after this phase began."""
         if now.id in (OPENING, CLOSING) or not evidence.hits or self.nudges[now.id] >= 2:
             return False
         if elapsed - now.start < NUDGE_GRACE_SECONDS:
             return False
         # A topic the plan leaves out (a drill's other parts) counts as off the current one.
         topics = {self.plan.index_of(self.rubric.criterion(c).phase) for c in evidence.hits}
-        return max(topics) < now.index
+        topics -= self.listener.asked_phases - {now.index}  # what we asked about an earlier part answers us
+        return bool(topics) and max(topics) < now.index
 
     def _must_probes_due(self, tracker: EvidenceTracker, upto: int) -> list[Criterion]:
         return [c for p in self.plan.phases[:upto + 1] for c in self._gaps(tracker, p.id)
@@ -295,10 +307,11 @@ class Policy:
                 if self._may_ground(missing[0], now, elapsed):
                     return self._picked_up("probe", pick, now.id, elapsed, probe=missing[0].id)
                 continue
-            if probes_only or pick.key[0] in self.dived \
+            if probes_only or (pick.key[0] in self.dived and not settled_too) \
                     or (not settled_too and any(tracker.finding(a).level == Level.MET for a in about)) \
-                    or any(self._settled_by(pick.choice.sentence, tracker.finding(a).quote) for a in about):
-                continue
+                    or any(self._settled_by(pick.choice.sentence, tracker.finding(a).quote) for a in about) \
+                    or (settled_too and not self.listener.covered_in(pick.choice.turn).isdisjoint(about)):
+                continue  # (a settled topic is dug into only through a choice whose answer did not show it)
             return self._picked_up("deep_dive", pick, now.id, elapsed)
         return None
 
@@ -370,12 +383,23 @@ class Policy:
         return {"facts": facts, "repeated": [f.id for f in facts if f.id in self.revealed],
                 "unknown_question": not facts}
 
-    def _phase_question(self, phase: Phase, tracker: EvidenceTracker) -> Question | Material | None:
+    def _phase_question(self, phase: Phase, tracker: EvidenceTracker,
+                        deeper: bool = True) -> Question | Material | None:
         """What a phase opens with: for the last phase the case's first tradeoff; else its
-        opening question, or the next one when the candidate has already covered it."""
+        opening question, or the next one when the candidate has already covered it; else
+        (with `deeper`) one that digs into what they have shown."""
         if phase.id == CLOSING and (material := self._fresh(self.tradeoffs)):
             return material[0]
-        return self._open_question(self.lines.phases[phase.id].questions, tracker)
+        question = self._open_question(self.lines.phases[phase.id].questions, tracker)
+        return question or (self._deeper(phase, tracker) if deeper else None)
+
+    def _deeper(self, phase: Phase, tracker: EvidenceTracker) -> Question | None:
+        """A question that digs into what the candidate has shown in `phase` (something of what
+        it asks about): not asked yet, and not on what the last answers covered."""
+        shown = {c for c in self.rubric.criterion_ids if tracker.finding(c).level > Level.MISSED}
+        return next((q for q in self.lines.phases[phase.id].deeper
+                     if q.text not in self.asked and not self.listener.redundant(q.about) and shown & set(q.about)),
+                    None)
 
     def _follow_up(self, phase: Phase, tracker: EvidenceTracker) -> Question | None:
         return self._open_question(self.lines.phases[phase.id].follow_ups, tracker)

@@ -27,6 +27,7 @@ class PhaseLines(BaseModel):
     topic: str
     opening: Question | None = None
     follow_ups: list[Question] = []
+    deeper: list[Question] = []  # asked on settled topics, once the phase has nothing left to find out
 
     @property
     def questions(self) -> list[Question]:
@@ -58,6 +59,7 @@ class InterviewerLines(BaseModel):
     earlier_leads: list[str]
     tradeoff_leads: list[str]
     curveball_leads: list[str]
+    wrap_ups: list[OneQuestion]
     phases: dict[PhaseId, PhaseLines]
     drill_intros: list[str]
     drills: dict[str, DrillLines]

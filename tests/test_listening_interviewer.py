@@ -3,6 +3,7 @@ the last answers covered, says "go on" only to an answer that stopped mid-though
 the case's own tradeoffs and one curveball. Offline, on a fake clock, through the session."""
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -12,13 +13,16 @@ from session_helpers import run
 from mlsd.core.plan import Plan
 from mlsd.core.transcript import Turn
 from mlsd.interviewer.clock import FakeClock
+from mlsd.interviewer.move import Move
 from mlsd.interviewer.offline import OfflineInterviewer
 from mlsd.interviewer.policy import PROBE_CAP, Policy
 from mlsd.prompts.lines import interviewer_lines
 from mlsd.prompts.loader import load_case
 from mlsd.prompts.material import tradeoff_kinds
+from mlsd.prompts.personas import load_personas
 from mlsd.rubric.tracker import EvidenceTracker
 from mlsd.sessions.practice import PracticeSession
+from mlsd.sessions.simulate import simulate
 from mlsd.sessions.store import Store
 
 OPENING = [(1, "How many orders a day, and what's the latency budget?"),
@@ -166,3 +170,108 @@ def test_a_short_plain_session_probes_the_fallback_and_picks_up_the_candidates_c
     assert any(t["probe"] == "fallback" for t in asked)
     assert any(name in t["text"] for t in asked for name in ("Kafka", "Flink", "Redis", "Spark", "LightGBM"))
     assert sum(any(k in t["text"] for k in interviewer_lines().keep_going) for t in asked) <= 1
+
+
+TALKED_OUT_DATA = [
+    (10.5, "We'd use 200 million historical orders with delivery times, driver GPS pings, restaurant prep times and "
+           "weather feeds."),
+    (11.5, "Cancelled and re-delivered orders are noisy, so I'd filter them out before training."),
+    (12.5, "New restaurants have no history, so they get the city average prep time until they have fifty orders."),
+    (13.5, "Queue length and driver speed are streamed through Kafka into Redis; prep-time averages are a nightly "
+           "batch job."),
+    (14.5, "Training rows use point-in-time joins, so each feature is the value as of the order time."),
+    (15.5, "That's all I have on data."), (16.5, "Nothing more on data from me."), (17.5, "I think that covers it."),
+    (18.5, "That's all."), (19.5, "Still nothing to add.")]
+
+
+def test_a_phase_talked_out_early_gets_questions_that_dig_deeper_never_go_on(start):
+    s, clock = start()
+    replies = run(s, clock, [*OPENING, *TALKED_OUT_DATA])
+    lines = interviewer_lines()
+    done = replies[-5:]  # to "That's all I have on data." and what follows it
+    assert all(r.count("?") == 1 and not any(k in r for k in lines.keep_going) for r in done), done
+    deeper = [q.text for q in lines.phases["data_features"].deeper]
+    assert sum(any(q in r for q in deeper) for r in done) >= 2
+    assert all(t.phase == "data_features" for t in questions(s)[-5:])  # the plan itself keeps to the clock
+
+
+def test_a_candidate_who_covers_everything_fast_is_asked_about_the_whole_design_before_any_go_on(cases):
+    """The brisk persona (strong, at twice the speed) talks every phase out early: what is left
+    at the end is questions on the design as a whole, and "go on" only once they are asked."""
+    said: list[tuple[Move, str]] = []
+
+    class Recording(OfflineInterviewer):
+        def render(self, ctx):
+            text = super().render(ctx)
+            said.append((ctx.move, text))
+            return text
+
+    for case_id in ("delivery-time", "payment-fraud"):
+        said.clear()
+        simulate(cases.get(case_id), load_personas()["brisk"], 1, 0, Recording)
+        wrap_ups = interviewer_lines().wrap_ups
+        last = [m for m, _ in said if m.phase == "tradeoffs"]
+        asked = [i for i, m in enumerate(last) if m.question in wrap_ups]
+        assert asked, case_id
+        assert all(i > max(asked) for i, m in enumerate(last) if m.kind == "go_on"), case_id
+
+
+def test_answering_our_own_question_about_an_earlier_part_is_not_lingering_on_it(cases, rubric):
+    """Asked in the model phase how training sees what Redis served, the candidate answers about
+    point-in-time joins (a data-phase topic): that is an answer, not a reason to move them along."""
+    plan, case = Plan.scaled(45), cases.get("delivery-time")
+    policy, tracker = Policy(plan, rubric, case), EvidenceTracker(rubric, case, plan)
+    for minute, text in [(6, "It's a regression on delivery minutes."), (11, "Historical orders and GPS pings."),
+                         (12, "A new restaurant gets the city average prep time."),
+                         (21, "LightGBM, served online, reading features from Redis."), (21.5, "That's the model.")]:
+        policy.decide(minute * 60, text, tracker.add(Turn(speaker="candidate", text=text, elapsed=minute * 60)),
+                      tracker)
+    assert policy.phase == "model_serving"
+    policy.listener.asked(["point_in_time"])  # "How does training see the same values Redis served?"
+    answer = "Training rows use point-in-time joins, so each feature is the value as of the order time."
+    move = policy.decide(23 * 60, answer, tracker.add(Turn(speaker="candidate", text=answer, elapsed=23 * 60)),
+                         tracker)
+    assert move.kind != "nudge"
+
+
+def test_a_settled_figure_is_not_picked_up_to_ask_how_the_answer_it_came_in_got_there(cases):
+    """Once a fast candidate has talked everything out, the interviewer goes back to their choices
+    from another side, but never asks "How did you get to 23 replicas?" of the very answer that
+    worked the 23 replicas out."""
+    said: list[str] = []
+
+    class Recording(OfflineInterviewer):
+        def render(self, ctx):
+            said.append(super().render(ctx))
+            return said[-1]
+
+    for case in cases.cases:
+        simulate(case, load_personas()["brisk"], 2, 0, Recording)
+    assert not [t for t in said if "How did you get to" in t or re.search(r"At [\d,.]+ ?\w+, how many machines", t)]
+
+
+def test_a_must_probe_may_pick_up_a_choice_from_well_before_and_says_it_goes_back_to_it(start):
+    s, clock = start()
+    run(s, clock, [*OPENING, (11, PIPELINE), (12, "New restaurants get the city average prep time."),
+                   (13, "Cancelled orders are noisy, so I'd filter them out."),
+                   (21, "Serving is online at order time because the estimate depends on the request."),
+                   (24, "The day-one baseline is distance times six plus the restaurant's average prep time."),
+                   (26.5, "That's the serving side.")])
+    probe = questions(s)[-1]
+    assert probe.probe == "fallback" and "Redis" in probe.text
+    assert any(probe.text.startswith(lead) for lead in interviewer_lines().earlier_leads)
+
+
+def test_a_candidate_answering_each_phases_own_questions_is_never_moved_along(cases):
+    """The strong persona keeps to the phase it is asked about, mentioning earlier parts on the
+    way ("LightGBM handles missing values"): that is no reason to move it along."""
+    kinds: list[str] = []
+
+    class Recording(OfflineInterviewer):
+        def render(self, ctx):
+            kinds.append(ctx.move.kind)
+            return super().render(ctx)
+
+    for case in cases.cases:
+        simulate(case, load_personas()["strong"], 2, 0, Recording)
+    assert kinds and "nudge" not in kinds

@@ -26,8 +26,9 @@ def mlsd(*args, env=None, timeout=120):
                           env={**os.environ, **(env or {})}, timeout=timeout)
 
 
-def test_the_personas_the_issue_names_are_there():
-    assert set(PERSONAS) == {"strong", "weak", "stuffed", "silent", "rambling", "off-topic", "no-fallback", "clarifier"}
+def test_the_personas_the_issue_names_are_there_and_a_brisk_one():
+    named = {"strong", "weak", "stuffed", "silent", "rambling", "off-topic", "no-fallback", "clarifier"}
+    assert set(PERSONAS) == named | {"brisk"}
 
 
 @pytest.mark.parametrize("case_id", ["delivery-time", "payment-fraud", "product-recs"])
@@ -131,7 +132,7 @@ def test_simulate_checks_a_users_own_case_file(isolated_home):
 
 def test_unknown_names_are_one_line(isolated_home):
     for args, needle in ((["--case", "nope"], "unknown case 'nope'"), (["--case", "all", "--persona", "nobody"],
-                         "unknown persona 'nobody'; known: clarifier"), (["--case", "all", "--runs", "0"],
+                         "unknown persona 'nobody'; known: brisk, clarifier"), (["--case", "all", "--runs", "0"],
                          "--runs 0: needs at least one run")):
         r = mlsd("simulate", *args)
         assert r.returncode == 2 and r.stderr.strip().count("\n") == 0 and needle in r.stderr, r.stderr
