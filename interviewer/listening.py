@@ -55,6 +55,7 @@ class Heard(BaseModel):
     touched: frozenset[int]
     reach: int                # the latest of them; -1 for none
     unfinished: bool
+    said: str = ""            # its first sentence, to quote when going back to it
 
 
 def _squeezed(text: str) -> str:
@@ -91,7 +92,8 @@ class Listener:
         phases = [self.rubric.criterion(c).phase for c in shown] + [book.kind(c.kind).phase for c in choices]
         touched = frozenset(self.plan.index_of(p) for p in phases) - {-1} - self.asked_phases
         heard = Heard(turn=turn, covered=frozenset(covered), choices=tuple(choices), touched=touched,
-                      reach=max(touched, default=-1), unfinished=trails_off(text))
+                      reach=max(touched, default=-1), unfinished=trails_off(text),
+                      said=next((s.text.strip() for s in sentences(text)), ""))
         self.heard.append(heard)
         return heard
 

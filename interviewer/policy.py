@@ -18,6 +18,7 @@ from mlsd.interviewer.clarify import facts_asked
 from mlsd.interviewer.deep_dive import Pick, picks
 from mlsd.interviewer.listening import Listener
 from mlsd.interviewer.move import Move
+from mlsd.interviewer.subject import Subjects
 from mlsd.interviewer.tradeoff_phase import Material
 from mlsd.prompts.case import Case, Fact
 from mlsd.prompts.lines import Question, interviewer_lines
@@ -34,6 +35,11 @@ PROBE_AFTER = 0.3
 # Must-probes are asked once this share of their phase has passed, or at its end at the latest.
 MUST_PROBE_AFTER = 0.6
 NUDGE_GRACE_SECONDS = 45
+# Depth on what was said: how many challenges one answer takes, how far back an answer may be
+# gone back to, and the longest sentence worth quoting when going back to it.
+DEPTH_PER_ANSWER = 2
+DEPTH_LOOKBACK = 20
+QUOTE_WORDS = 14
 
 
 class Answer(TypedDict, total=False):
@@ -59,6 +65,11 @@ class Policy:
         self.listener = Listener(plan, rubric, given="\n".join([case.prompt, *(f.answer for f in case.facts)]))
         self.picked: set[tuple[str, str]] = set()  # (choice, challenge) already put to the candidate
         self.dived: set[str] = set()  # choices already taken for a deep dive
+        self.deepened: dict[int, list[str]] = {}  # candidate turn -> the depth challenges put to it
+        self.depth_replies: set[int] = set()  # answers to a depth question: not challenged again
+        self._depth_pending = False
+        self.subjects = Subjects(case)
+        self.last_answer = ""  # a probe is not put to the answer that was plainly about its subject
         self._recorded = False
         self.tradeoffs = tradeoff_phase.tradeoffs(case)
         self.curveballs = tradeoff_phase.curveballs(case)
@@ -104,6 +115,10 @@ class Policy:
 
     def decide(self, elapsed: int, text: str, evidence: TurnEvidence, tracker: EvidenceTracker) -> Move:
         heard = self.listener.hear(tracker.turn_no, text, evidence)
+        self.last_answer = text
+        if self._depth_pending:
+            self.depth_replies.add(heard.turn)
+            self._depth_pending = False
         if self.plan.is_over(elapsed):
             return Move(kind="close", phase=self.plan.phases[-1].id, elapsed=elapsed)
         now = self.plan.phase_at(elapsed)
@@ -196,13 +211,51 @@ class Policy:
             return Move(kind="follow_up", phase=now.id, elapsed=elapsed, question=wrap_up)
         if move := self._pick_up(earlier, now, elapsed, tracker, settled_too=True):
             return move
+        if move := self._depth(now, elapsed):
+            return move
         # Ahead of the clock: what the next part opens with, without moving the plan on.
         following = self.plan.phases[now.index + 1] if now.index + 1 < len(self.plan.phases) else None
         if following is not None and (ahead := self._phase_question(following, tracker, deeper=False)) is not None:
             if isinstance(ahead, Material):
                 return self._material(ahead, now, elapsed)
             return Move(kind="follow_up", phase=now.id, elapsed=elapsed, question=ahead.text, about=ahead.about)
+        # This part's ground is covered: on to what the next ones ask, as an interviewer moves on.
+        for later in self.plan.phases[now.index + 1:]:
+            if later.id != CLOSING and (q := self._follow_up(later, tracker)
+                                        or self._open_question(self.lines.phases[later.id].questions, tracker)):
+                return Move(kind="follow_up", phase=now.id, elapsed=elapsed, question=q.text, about=q.about)
         return Move(kind="go_on", phase=now.id, elapsed=elapsed)
+
+    def _depth(self, now: Phase, elapsed: int) -> Move | None:
+        """Depth on what the candidate said, once the planned questions are spent: a short,
+        complete answer is asked why, how, for its numbers or what breaks it, at most twice and
+        never the same way twice; the newest answer that showed something first, an earlier one
+        with its own words quoted. Nothing for an answer that showed nothing ("that's all")."""
+        depth = self.lines.depth
+        done = sum(len(v) for v in self.deepened.values())
+        order = list(depth.challenges())
+        last = self.listener.latest.turn if self.listener.latest else -1
+        for heard in reversed(self.listener.heard[-DEPTH_LOOKBACK:]):
+            used = self.deepened.setdefault(heard.turn, [])
+            if heard.turn in self.depth_replies or heard.unfinished or len(used) >= DEPTH_PER_ANSWER \
+                    or heard.covered.isdisjoint(self.rubric.criterion_ids) or heard.covered == {"clarifying_questions"}:
+                continue
+            lead = ""
+            if heard.turn != last:
+                if not heard.said or len(words(heard.said)) > QUOTE_WORDS:
+                    continue
+                lead = depth.earlier[done % len(depth.earlier)].format(quote=heard.said.rstrip(".!")) + " "
+            has_numbers = any(ch.isdigit() for ch in heard.said)
+            for challenge in order[(self.seed + done) % len(order):] + order[:(self.seed + done) % len(order)]:
+                if challenge in used or (challenge == "numbers" and has_numbers):
+                    continue
+                wordings = depth.challenges()[challenge]
+                fresh = [w for w in wordings if lead + w not in self.asked] or wordings
+                used.append(challenge)
+                self._depth_pending = True
+                return Move(kind="follow_up", phase=now.id, elapsed=elapsed,
+                            question=lead + fresh[(self.seed + done) % len(fresh)])
+        return None
 
     def _gaps(self, tracker: EvidenceTracker, phase: PhaseId) -> list[Criterion]:
         """What the policy may probe in `phase`: the criteria with no evidence yet."""
@@ -270,7 +323,8 @@ class Policy:
         down..."), else with the case's own probe. None if none may: the rubric and case loaders
         refuse a probeable criterion without a question, so None means nothing was left to probe."""
         for criterion in candidates:
-            if not criterion.can_be_probed or criterion.id in self.probed:
+            if not criterion.can_be_probed or criterion.id in self.probed \
+                    or self.subjects.answered(criterion.id, self.last_answer):
                 continue
             if (pick := self._grounding(criterion)) is not None:
                 return self._picked_up("probe", pick, phase, elapsed, probe=criterion.id, answer=answer)

@@ -42,6 +42,20 @@ class DrillLines(BaseModel):
     follow_ups: list[Question] = []
 
 
+class DepthLines(BaseModel):
+    """Challenges to what was just said, each in several wordings (see interviewer.toml)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    why: list[str]
+    how: list[str]
+    numbers: list[str]
+    breaks: list[str]
+    earlier: list[str]
+
+    def challenges(self) -> dict[str, list[str]]:
+        return {"why": self.why, "how": self.how, "numbers": self.numbers, "breaks": self.breaks}
+
+
 class InterviewerLines(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     greetings: list[str]
@@ -60,6 +74,7 @@ class InterviewerLines(BaseModel):
     tradeoff_leads: list[str]
     curveball_leads: list[str]
     wrap_ups: list[OneQuestion]
+    depth: DepthLines
     phases: dict[PhaseId, PhaseLines]
     drill_intros: list[str]
     drills: dict[str, DrillLines]

@@ -275,3 +275,17 @@ def test_a_candidate_answering_each_phases_own_questions_is_never_moved_along(ca
     for case in cases.cases:
         simulate(case, load_personas()["strong"], 2, 0, Recording)
     assert kinds and "nudge" not in kinds
+
+
+def test_short_complete_answers_are_asked_why_how_or_what_breaks_not_go_on(start):
+    s, clock = start()
+    short = ["Supervised regression on delivery minutes.", "MAE offline, orders within five minutes for the business.",
+             "Past orders with their delivery times.", "Rolling prep times per restaurant.",
+             "A nightly Spark job computes them.", "Joined as of order time.", "Dedupe cancelled orders.",
+             "That's it for this part.", "Nothing more here."]
+    run(s, clock, [*OPENING, *((6.2 + 0.25 * i, text) for i, text in enumerate(short * 2))])
+    kinds = [t.move for t in questions(s)]
+    assert "go_on" not in kinds
+    depth = interviewer_lines().depth
+    wordings = [w for ws in depth.challenges().values() for w in ws]
+    assert any(w in t.text for t in questions(s) for w in wordings)
