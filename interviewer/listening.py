@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict
 from mlsd.core.plan import Plan
 from mlsd.core.status import Level
 from mlsd.interviewer.choices import Choice, choices_in
+from mlsd.interviewer.subject import content_words
 from mlsd.prompts.material import choice_book
 from mlsd.rubric.model import Criterion, Rubric
 from mlsd.rubric.text import is_question, sentences
@@ -27,10 +28,25 @@ _SAYS_MORE_COMES = re.compile(r"\b(?:let me (?:continue|finish)|hold on|one (?:s
                               re.IGNORECASE)
 
 
+# An answer that says there is nothing more, or that the candidate does not know: nothing in it
+# to dig into.
+_NOTHING_MORE = re.compile(
+    r"\b(?:not sure|no idea|don'?t know|haven'?t thought|that'?s (?:it|all|about it)|nothing (?:more|else)|"
+    r"done with|covered|all i have|what else to add|good question)\b", re.IGNORECASE)
+# An answer this long (in words that carry meaning) says something, even when it names no
+# rubric topic the tracker knows.
+SAYS_SOMETHING_WORDS = 5
+
+
 def trails_off(text: str) -> bool:
     """The answer stopped mid-thought: the only time "go on" is the right reply."""
     text = text.strip()
     return bool(text) and bool(_TRAILS_OFF.search(text) or _SAYS_MORE_COMES.search(text[-60:]))
+
+
+def says_something(text: str) -> bool:
+    """A claim of some length that is not "that's all" or "not sure"."""
+    return not _NOTHING_MORE.search(text) and len(content_words(text)) >= SAYS_SOMETHING_WORDS
 
 
 def criteria_shown(evidence: TurnEvidence, rubric: Rubric) -> set[str]:
@@ -56,6 +72,7 @@ class Heard(BaseModel):
     reach: int                # the latest of them; -1 for none
     unfinished: bool
     said: str = ""            # its first sentence, to quote when going back to it
+    substantive: bool = False  # it says something to dig into: a topic, a choice, or a real claim
 
 
 def _squeezed(text: str) -> str:
@@ -93,7 +110,8 @@ class Listener:
         touched = frozenset(self.plan.index_of(p) for p in phases) - {-1} - self.asked_phases
         heard = Heard(turn=turn, covered=frozenset(covered), choices=tuple(choices), touched=touched,
                       reach=max(touched, default=-1), unfinished=trails_off(text),
-                      said=next((s.text.strip() for s in sentences(text)), ""))
+                      said=next((s.text.strip() for s in sentences(text)), ""),
+                      substantive=bool(set(covered) - {"clarifying_questions"}) or says_something(text))
         self.heard.append(heard)
         return heard
 

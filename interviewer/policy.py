@@ -35,11 +35,13 @@ PROBE_AFTER = 0.3
 # Must-probes are asked once this share of their phase has passed, or at its end at the latest.
 MUST_PROBE_AFTER = 0.6
 NUDGE_GRACE_SECONDS = 45
-# Depth on what was said: how many challenges one answer takes, how far back an answer may be
-# gone back to, and the longest sentence worth quoting when going back to it.
-DEPTH_PER_ANSWER = 2
-DEPTH_LOOKBACK = 20
+# Depth on what was said: how many challenges one answer takes over the session (one of each
+# kind), how many empty replies end that, and the longest sentence worth quoting when going
+# back to it.
+DEPTH_PER_ANSWER = 4
+DEPTH_EMPTY = 2  # replies with nothing in them after which an answer is not dug into again
 QUOTE_WORDS = 14
+QUOTES_IN_A_ROW = 2  # earlier answers gone back to while the candidate adds nothing
 
 
 class Answer(TypedDict, total=False):
@@ -68,6 +70,10 @@ class Policy:
         self.deepened: dict[int, list[str]] = {}  # candidate turn -> the depth challenges put to it
         self.depth_replies: set[int] = set()  # answers to a depth question: not challenged again
         self._depth_pending = False
+        self.depth_empty: Counter[int] = Counter()  # answer -> depth questions on it that drew nothing
+        self.quoted: set[int] = set()  # answers gone back to with their own words
+        self.quotes_unanswered = 0  # answers gone back to since the candidate last said something
+        self.depth_last = -1  # the answer the last depth question was on: the next one goes elsewhere
         self.subjects = Subjects(case)
         self.last_answer = ""  # a probe is not put to the answer that was plainly about its subject
         self._recorded = False
@@ -119,6 +125,10 @@ class Policy:
         if self._depth_pending:
             self.depth_replies.add(heard.turn)
             self._depth_pending = False
+            if not heard.substantive:  # nothing came of it: after twice, that answer is left alone
+                self.depth_empty[self.depth_last] += 1
+        if heard.substantive:
+            self.quotes_unanswered = 0
         if self.plan.is_over(elapsed):
             return Move(kind="close", phase=self.plan.phases[-1].id, elapsed=elapsed)
         now = self.plan.phase_at(elapsed)
@@ -211,7 +221,7 @@ class Policy:
             return Move(kind="follow_up", phase=now.id, elapsed=elapsed, question=wrap_up)
         if move := self._pick_up(earlier, now, elapsed, tracker, settled_too=True):
             return move
-        if move := self._depth(now, elapsed):
+        if move := self._depth(now, elapsed, latest_only=True):
             return move
         # Ahead of the clock: what the next part opens with, without moving the plan on.
         following = self.plan.phases[now.index + 1] if now.index + 1 < len(self.plan.phases) else None
@@ -224,26 +234,34 @@ class Policy:
             if later.id != CLOSING and (q := self._follow_up(later, tracker)
                                         or self._open_question(self.lines.phases[later.id].questions, tracker)):
                 return Move(kind="follow_up", phase=now.id, elapsed=elapsed, question=q.text, about=q.about)
+        if move := self._depth(now, elapsed):
+            return move
         return Move(kind="go_on", phase=now.id, elapsed=elapsed)
 
-    def _depth(self, now: Phase, elapsed: int) -> Move | None:
+    def _depth(self, now: Phase, elapsed: int, latest_only: bool = False) -> Move | None:
         """Depth on what the candidate said, once the planned questions are spent: a short,
-        complete answer is asked why, how, for its numbers or what breaks it, at most twice and
-        never the same way twice; the newest answer that showed something first, an earlier one
-        with its own words quoted. Nothing for an answer that showed nothing ("that's all")."""
+        complete answer is asked why, how, for its numbers or what breaks it, a few times at
+        most, never the same way twice nor twice in a row, nor the reply to such a question.
+        With `latest_only` on what was just said; else (when the later parts' questions are
+        spent too) on an earlier answer, with its own words quoted. Nothing for an answer that
+        showed nothing ("that's all")."""
         depth = self.lines.depth
         done = sum(len(v) for v in self.deepened.values())
         order = list(depth.challenges())
         last = self.listener.latest.turn if self.listener.latest else -1
-        for heard in reversed(self.listener.heard[-DEPTH_LOOKBACK:]):
+        for heard in reversed(self.listener.heard[-1:] if latest_only else self.listener.heard):
             used = self.deepened.setdefault(heard.turn, [])
-            if heard.turn in self.depth_replies or heard.unfinished or len(used) >= DEPTH_PER_ANSWER \
-                    or heard.covered.isdisjoint(self.rubric.criterion_ids) or heard.covered == {"clarifying_questions"}:
+            if heard.turn == self.depth_last or heard.turn in self.depth_replies or heard.unfinished \
+                    or len(used) >= DEPTH_PER_ANSWER or self.depth_empty[heard.turn] >= DEPTH_EMPTY \
+                    or not heard.substantive:
                 continue
             lead = ""
-            if heard.turn != last:
-                if not heard.said or len(words(heard.said)) > QUOTE_WORDS:
+            if heard.turn != last:  # going back to it, once: a wall of quotes is no interview
+                if not heard.said or len(words(heard.said)) > QUOTE_WORDS or heard.turn in self.quoted \
+                        or self.quotes_unanswered >= QUOTES_IN_A_ROW:
                     continue
+                self.quotes_unanswered += 1
+                self.quoted.add(heard.turn)
                 lead = depth.earlier[done % len(depth.earlier)].format(quote=heard.said.rstrip(".!")) + " "
             has_numbers = any(ch.isdigit() for ch in heard.said)
             for challenge in order[(self.seed + done) % len(order):] + order[:(self.seed + done) % len(order)]:
@@ -252,7 +270,7 @@ class Policy:
                 wordings = depth.challenges()[challenge]
                 fresh = [w for w in wordings if lead + w not in self.asked] or wordings
                 used.append(challenge)
-                self._depth_pending = True
+                self._depth_pending, self.depth_last = True, heard.turn
                 return Move(kind="follow_up", phase=now.id, elapsed=elapsed,
                             question=lead + fresh[(self.seed + done) % len(fresh)])
         return None

@@ -26,6 +26,11 @@ def _stem(word: str) -> str:
     return word[:6]
 
 
+def content_words(text: str) -> set[str]:
+    """The words of `text` that carry meaning, each cut to its stem."""
+    return _stems(text)
+
+
 def _stems(text: str) -> set[str]:
     return {_stem(w) for w in words(text) if w.lower() not in _STOP and re.match(r"[a-z]", w.lower())}
 

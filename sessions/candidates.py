@@ -19,8 +19,8 @@ class ScriptedCandidate:
     def __init__(self, persona: Persona, case: Case, rng: random.Random) -> None:
         self.persona, self.case, self.rng = persona, case, rng
         self.lines = persona.lines_for(case.id)
-        never = set(persona.never)
-        self.beats = {p: [b for b in self.lines.beats(p) if not set(b.about) & never] for p in PHASE_FIELDS}
+        self.never = set(persona.never)
+        self.beats = {p: [b for b in self.lines.beats(p) if not set(b.about) & self.never] for p in PHASE_FIELDS}
         self.said: set[int] = set()  # ids of the beats said
         self.asked = 0
         generic = {t.question: t.id for t in tradeoff_kinds().values()}
@@ -45,6 +45,8 @@ class ScriptedCandidate:
         if move.kind in ("probe", "deep_dive", "follow_up", "transition", "nudge") \
                 and (beat := self._beat_about(move.about)):
             return beat
+        if move.kind == "probe" and move.probe in self.never:
+            return self._answer(["dodge"])  # it cannot say what it never covers, even when asked
         if move.kind == "probe" and move.probe:
             return self._answer([move.probe, move.challenge or ""], term=move.choice.term if move.choice else "")
         if move.kind == "deep_dive" and move.choice is not None:

@@ -289,3 +289,15 @@ def test_short_complete_answers_are_asked_why_how_or_what_breaks_not_go_on(start
     depth = interviewer_lines().depth
     wordings = [w for ws in depth.challenges().values() for w in ws]
     assert any(w in t.text for t in questions(s) for w in wordings)
+
+
+def test_a_candidate_who_adds_nothing_is_not_quoted_back_to_more_than_twice_in_a_row(start):
+    s, clock = start()
+    said = ["Past orders with their delivery times.", "Rolling prep times per restaurant from a nightly job.",
+            "Orders are joined with features as of order time.", "Cancelled orders get dropped before training.",
+            "New restaurants start from the city average prep time.", "Traffic speed comes from live GPS pings.",
+            "Weather comes from a hourly feed.", "Driver speed is averaged over their last week."]
+    run(s, clock, [*OPENING, *((6.2 + 0.25 * i, text) for i, text in enumerate(said + ["Nothing more here."] * 16))])
+    quoting = [bool(re.search(r'(?:You said|when you said) "', t.text)) for t in questions(s)]
+    runs = "".join("q" if q else "." for q in quoting)
+    assert "q" in runs and "qqq" not in runs

@@ -2,6 +2,7 @@
 interviewer (and an LLM endpoint over loopback HTTP), and each run is measured honestly."""
 import json
 import os
+import random
 import subprocess
 import sys
 
@@ -12,7 +13,8 @@ from mlsd.core.transcript import Turn
 from mlsd.interviewer.choices import choices_in
 from mlsd.interviewer.move import Move
 from mlsd.interviewer.offline import OfflineInterviewer
-from mlsd.prompts.personas import PersonaFileError, load_persona_file, load_personas
+from mlsd.prompts.personas import load_persona_file, load_personas
+from mlsd.sessions.candidates import ScriptedCandidate
 from mlsd.sessions.sim_metrics import measure
 from mlsd.sessions.simulate import goals, simulate
 
@@ -99,12 +101,23 @@ def test_the_measures_count_what_happened(cases, rubric):
     assert m.volunteered == ["turn 7: 100ms"]
 
 
-def test_a_persona_file_that_names_a_beat_it_lacks_is_one_line(tmp_path):
+def test_a_persona_that_never_covers_a_topic_needs_no_beat_about_it_and_dodges_its_probe(cases):
+    persona = PERSONAS["strong"].model_copy(update={"never": ["fallback"], "lines": PERSONAS["strong"].lines.model_copy(
+        update={"answers": {**PERSONAS["strong"].lines.answers, "fallback": ["We return the rules."],
+                            "dodge": ["I haven't thought about that."]}})})
+    candidate = ScriptedCandidate(persona, cases.get("delivery-time"), random.Random(0))
+    probe = Move(kind="probe", phase="model_serving", elapsed=1200, probe="fallback", about=["fallback"],
+                 question="What if the model is down?")
+    assert candidate.reply(probe, "model_serving") == "I haven't thought about that."
+
+
+def test_a_persona_file_whose_never_names_no_topic_is_one_line(tmp_path, isolated_home):
     path = tmp_path / "odd.toml"
-    path.write_text('id = "odd"\nsummary = "Odd."\nnever = ["fallback"]\n[lines]\nframing = [{ say = ["Hi."] }]\n')
-    with pytest.raises(PersonaFileError) as err:
-        load_persona_file(path)
-    assert str(err.value) == f"{path}: never: no beat is about 'fallback'"
+    path.write_text('id = "odd"\nsummary = "Odd."\nnever = ["fallbak"]\n[lines]\nframing = [{ say = ["Hi."] }]\n')
+    load_persona_file(path)  # no beat needs to be about it
+    text = mlsd("simulate", "--case", "delivery-time", "--persona", path, "--runs", "1")
+    assert text.returncode == 2
+    assert text.stderr.strip().endswith(f"{path}: never[0]: 'fallbak' is neither a criterion nor a kind of choice")
 
 
 def test_simulate_prints_every_run_and_the_goals_and_json_has_the_named_keys(isolated_home):
