@@ -6,6 +6,7 @@ score is not touched: only the rubric credits anything."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from mlsd.prompts.case import Case
 from mlsd.rubric.text import words
@@ -50,7 +51,10 @@ class Subjects:
 
     def answered(self, criterion: str, answer: str) -> bool:
         """The answer names the probe's entity and something only that probe is about."""
+        return self.answered_in(criterion, [_stems(answer)])
+
+    def answered_in(self, criterion: str, answers: Iterable[set[str]]) -> bool:
+        """`answered` for any of `answers`, each given as its `content_words`."""
         if criterion not in self.distinct:
             return False
-        said = _stems(answer)
-        return bool(said & self.entities[criterion]) and bool(said & self.distinct[criterion])
+        return any(said & self.entities[criterion] and said & self.distinct[criterion] for said in answers)

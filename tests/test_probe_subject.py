@@ -34,6 +34,17 @@ def test_a_restaurant_that_joined_this_week_is_not_followed_by_the_cold_start_pr
     assert last_probe(s) != "cold_start"
 
 
+def test_nor_is_it_asked_in_the_next_answers_when_they_are_about_something_else(tmp_path, cases):
+    s, clock = short_session(tmp_path, cases, "delivery-time", 2)
+    run(s, clock, [(0.1, "How many orders a day, and what's the latency budget?"),
+                   (0.4, "It's a regression on minutes until delivery, judged on orders within 5 minutes."),
+                   (0.6, "Training data is past orders with their actual delivery times."),
+                   (43 / 60, COLD_START),
+                   (58 / 60, "For the model I'd use LightGBM on those features, trained on 90 days of orders."),
+                   (73 / 60, "It serves behind a small API in the checkout path, reading features from Redis.")])
+    assert "cold_start" not in [t.probe for t in s.turns]
+
+
 @pytest.mark.parametrize(("case_id", "criterion", "answer"), [
     ("delivery-time", "cold_start", COLD_START),
     ("delivery-time", "fallback", "If the model service stops answering, checkout shows a range from distance "
