@@ -1,8 +1,9 @@
 """The LLM judge: a second opinion on a transcript, against the same rubric, through any
-ChatClient. Structured output where the server supports it, strict JSON
-parsing with one repair round where it does not. Our code, not the model, decides what
-counts: every quote must be copied from the candidate turn it names, and a quote that is
-text aimed at the grader earns nothing."""
+ChatClient. Structured output where the server supports it, strict JSON parsing with one
+repair round where it does not. Nothing the transcript says reaches the prompt outside its
+fence, and inside it every turn starts with a marker drawn for this request, so a candidate
+cannot forge a turn. One answer is one sample: rubric/sampled_judge.py asks for several and
+holds every one to our checks, since our code, not the model, decides what counts."""
 from __future__ import annotations
 
 import secrets
@@ -12,17 +13,15 @@ from pydantic import BaseModel, ValidationError
 
 from mlsd.core.plan import Plan
 from mlsd.core.status import Status
-from mlsd.core.transcript import Transcript, Turn, stamp
+from mlsd.core.transcript import Transcript, stamp
 from mlsd.llm.client import ChatClient, JsonSchema, Message
 from mlsd.llm.errors import EndpointError
 from mlsd.prompts.case import Case
 from mlsd.prompts.templates import render
-from mlsd.rubric.level import with_level
-from mlsd.rubric.matcher import PhraseBook, Sentence
-from mlsd.rubric.model import Rubric, load_rubric
+from mlsd.rubric.model import Rubric
 from mlsd.rubric.offline_scorer import track
-from mlsd.rubric.score import CriterionScore, ScoreReport, assemble
-from mlsd.rubric.text import sentences
+from mlsd.rubric.quotes import MIN_QUOTE_WORDS
+from mlsd.rubric.score import CriterionScore
 
 
 class JudgedCriterion(BaseModel):
@@ -37,10 +36,17 @@ class JudgedCriterion(BaseModel):
 class Judgement(BaseModel):
     criteria: list[JudgedCriterion]
 
+    def claims(self) -> list[CriterionScore]:
+        """What the judge claims, as criterion scores for rubric/quotes.py to check."""
+        return [CriterionScore(id=j.id, status=j.status, prompted=j.prompted, turn=j.turn, quote=j.quote,
+                               rationale=j.rationale or None) for j in self.criteria]
 
-def judge_messages(transcript: Transcript, case: Case | None, rubric: Rubric,
-                   plan: Plan | None = None, fence: str | None = None) -> list[Message]:
-    fence = fence or secrets.token_hex(4)  # unguessable, so a transcript cannot close the fence itself
+
+def judge_messages(transcript: Transcript, case: Case | None, rubric: Rubric, plan: Plan | None = None,
+                   fence: str | None = None, marker: str | None = None) -> list[Message]:
+    # Drawn for each request, so the transcript can neither close the fence nor start a turn.
+    fence = fence or secrets.token_hex(8)
+    marker = marker or secrets.token_hex(8)
     tracker = track(transcript, case, rubric, plan)
     names = {c.id: c.name for c in rubric.criteria}
     evidence = []
@@ -48,13 +54,15 @@ def judge_messages(transcript: Transcript, case: Case | None, rubric: Rubric,
         if f.applicable and f.level:
             where = f"turn {f.turn}" if f.turn else "the diagram"
             evidence.append(f"{cid} ({names[cid]}): {f.status} at {where}{', after a probe' if f.prompted else ''}")
-    system = render("judge.j2", fence=fence, case_title=case.title if case else (transcript.case_id or "unknown"),
-                    not_applicable=case.not_applicable if case else [], rubric=rubric,
-                    references=case.references if case else {}, evidence=evidence or ["nothing found"])
-    lines = [f"[{n}] {t.speaker.title()} ({stamp(t.elapsed)}): {t.text}"
-             for n, t in transcript.numbered()]
+    # An unknown case's name comes from the transcript: it is data, so it stays in the fence.
+    system = render("judge.j2", fence=fence, marker=marker, min_words=MIN_QUOTE_WORDS,
+                    case_title=case.title if case else None, not_applicable=case.not_applicable if case else [],
+                    rubric=rubric, references=case.references if case else {}, evidence=evidence or ["nothing found"])
+    named = case is None and transcript.case_id
+    lines = [f"{marker} case named by the transcript: {transcript.case_id}"] if named else []
+    lines += [f"{marker} turn {n} · {t.speaker} · {stamp(t.elapsed)}\n{t.text}" for n, t in transcript.numbered()]
     if transcript.diagram.strip():
-        lines.append("Candidate's diagram:\n" + transcript.diagram)
+        lines.append(f"{marker} the candidate's diagram\n{transcript.diagram}")
     user = f"<<<TRANSCRIPT {fence}>>>\n" + "\n".join(lines) + f"\n<<<END {fence}>>>\nScore it now, JSON only."
     return [{"role": "system", "content": system}, {"role": "user", "content": user}]
 
@@ -98,46 +106,3 @@ def _first_error(exc: Exception) -> str:
         err = exc.errors()[0]
         return f"{'.'.join(map(str, err['loc']))}: {err['msg']}"
     return str(exc).splitlines()[0][:120]
-
-
-def accept(judgement: Judgement, transcript: Transcript, case: Case | None, rubric: Rubric) -> ScoreReport:
-    """The judge's claims as a ScoreReport, keeping only what our checks let through."""
-    turns = dict(transcript.numbered())
-    book = PhraseBook(rubric, case)
-    na = set(case.not_applicable) if case else set()
-    claimed = {c.id: c for c in judgement.criteria}
-    criteria: dict[str, CriterionScore] = {}
-    for c in rubric.criteria:
-        j = claimed.get(c.id)
-        if c.id in na:
-            criteria[c.id] = CriterionScore(id=c.id, status=Status.NA)
-            continue
-        if j is None or not j.status.earned:
-            reason = (j.rationale or None) if j else None  # the judge's own "missed" keeps its reason
-            criteria[c.id] = CriterionScore(id=c.id, status=Status.MISSED, rationale=reason)
-            continue
-        if not _holds(j, turns, book):
-            criteria[c.id] = CriterionScore(id=c.id, status=Status.MISSED)  # its reason rested on a quote that failed
-            continue
-        criteria[c.id] = CriterionScore(id=c.id, status=j.status, prompted=j.prompted, turn=j.turn, quote=j.quote,
-                                        rationale=j.rationale or None)
-    return with_level(assemble(rubric, "llm", case.id if case else transcript.case_id, criteria), rubric)
-
-
-def _holds(j: JudgedCriterion, turns: dict[int, Turn], book: PhraseBook) -> bool:
-    """The quote is copied from the candidate turn named, and is not text aimed at the grader."""
-    turn = turns.get(j.turn) if j.turn is not None else None
-    if not j.quote or turn is None or turn.speaker != "candidate" or j.quote not in turn.text:
-        return False
-    return not any(Sentence(span, book).guarded for span in sentences(j.quote))
-
-
-async def judge(transcript: Transcript, case: Case | None, client: ChatClient, rubric: Rubric | None = None,
-                plan: Plan | None = None) -> ScoreReport:
-    """The judge's report; the client's connections are let go of when it is done."""
-    rubric = rubric or load_rubric()
-    try:
-        judgement = await ask(client, judge_messages(transcript, case, rubric, plan))
-    finally:
-        await client.aclose()
-    return accept(judgement, transcript, case, rubric)

@@ -1,7 +1,11 @@
 """The judge asked K times and combined: one judge answer is one draw, and a grader that
 gives a different verdict on a second reading should not be trusted on its first. Each
-sample is held to our checks (quotes copied from the turn named, nothing earned by text aimed
-at the grader, claims on recited sentences held to the checklist) before the median is taken.
+sample is held to our checks before the median is taken: its claims on recited sentences to
+the checklist (rubric/judge_guard.py), and its quotes must be evidence (rubric/quotes.py:
+copied from one sentence of the turn named, long enough, supporting the criterion, not
+addressed to a grader, one sentence backing one category). The median, drawn from several
+samples, is checked again, since two samples may each cite one sentence for a different
+category.
 K is "as many as the endpoint allows": a sample it refuses after the first ends the sampling
 with what was already answered."""
 from __future__ import annotations
@@ -12,11 +16,12 @@ from mlsd.llm.client import ChatClient
 from mlsd.llm.errors import EndpointError
 from mlsd.prompts.case import Case
 from mlsd.rubric.consensus import consensus
-from mlsd.rubric.judge_guard import checklist_view, hold_to_checklist
+from mlsd.rubric.judge_guard import checklist_view
 from mlsd.rubric.judge_settings import JudgeSettings
 from mlsd.rubric.level import with_level
-from mlsd.rubric.llm_judge import accept, ask, judge_messages
+from mlsd.rubric.llm_judge import ask, judge_messages
 from mlsd.rubric.model import Rubric, load_rubric
+from mlsd.rubric.quotes import check_claims, check_judge_claims
 from mlsd.rubric.score import ScoreReport
 
 
@@ -37,10 +42,13 @@ async def sampled_judge(transcript: Transcript, case: Case | None, client: ChatC
                 if not samples:
                     raise
                 break  # the endpoint allows no more: the median of what it answered
-            samples.append(hold_to_checklist(accept(judgement, transcript, case, rubric), transcript,
-                                             checklist.places, rubric))
+            samples.append(check_judge_claims(judgement.claims(), transcript, case, rubric, checklist))
     finally:
         await client.aclose()
+    combined = consensus(samples, rubric)
+    rechecked = check_claims(combined.all_criteria(), transcript, case, rubric, "llm")
+    for cid, cat in rechecked.categories.items():
+        cat.spread = combined.categories[cid].spread
     # The level follows the combined statuses, with the checklist's recitation finding: an
     # answer recited is capped whoever reads it.
-    return with_level(consensus(samples, rubric), rubric, checklist.recited)
+    return with_level(rechecked.model_copy(update={"samples": combined.samples}), rubric, checklist.recited)

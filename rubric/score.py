@@ -77,7 +77,10 @@ class ScoreReport(_Sparse):
     samples: int | None = None  # how many judge samples the statuses are the median of
 
     def criterion(self, cid: str) -> CriterionScore | None:
-        return next((c for cat in self.categories.values() for c in cat.criteria if c.id == cid), None)
+        return next((c for c in self.all_criteria() if c.id == cid), None)
+
+    def all_criteria(self) -> list[CriterionScore]:
+        return [c for cat in self.categories.values() for c in cat.criteria]
 
 
 def category_score(criteria: list[CriterionScore]) -> float:

@@ -23,6 +23,8 @@ from mlsd.rubric.consensus import median_status
 from mlsd.rubric.judge_settings import JudgeSettings
 from mlsd.rubric.offline_scorer import score_transcript
 from mlsd.rubric.sampled_judge import sampled_judge
+from mlsd.rubric.support import supports
+from mlsd.rubric.text import sentences
 
 from conftest import transcript
 
@@ -38,8 +40,19 @@ def claims(t, case, rubric, **status: str) -> str:
         s = status.get(c.id, c.status)
         out.append({"id": c.id, "rationale": f"On {c.id}: {s}.", "status": s, "prompted": c.prompted,
                     "turn": c.turn if s in ("met", "partial") else None,
-                    "quote": c.quote if s in ("met", "partial") else None})
+                    "quote": one_sentence(t, c, case, rubric) if s in ("met", "partial") else None})
     return verdict(out)
+
+
+def one_sentence(t, c, case, rubric) -> str | None:
+    """The checklist may quote two sentences read together; a judge quotes the one of them
+    that shows the criterion, as its prompt asks."""
+    if c.quote is None or c.turn is None:
+        return c.quote
+    before = dict(t.numbered()).get(c.turn - 1)
+    asked = before.text if before is not None and before.speaker == "interviewer" else None
+    spans = sentences(c.quote)
+    return next((s.text for s in spans if supports(s.text, c.id, case, asked, rubric)), spans[0].text)
 
 
 def judge(t, case, samples=3, temperature=0.7):
@@ -74,6 +87,26 @@ def test_k_samples_at_the_configured_temperature_keep_the_median_status(cases, r
     assert report.criterion("fallback").status == "missed" and report.criterion("fallback").quote is None
     assert report.criterion("cold_start").rationale == "On cold_start: met."
     assert report.categories["data_features"].spread > 0 and report.categories["framing"].spread == 0
+
+
+@respx.mock
+def test_samples_that_cite_one_sentence_for_two_categories_leave_it_backing_one(cases):
+    t, case = transcript("delivery-time.strong"), cases.get("delivery-time")
+    store = "Precomputed restaurant and driver features live in a Redis feature store with about a 1 ms lookup."
+    budget = next(s.text for n, x in t.numbered() for s in sentences(x.text) if s.text.startswith("The latency budget"))
+    at = {store: next(n for n, x in t.numbered() if store in x.text),
+          budget: next(n for n, x in t.numbered() if budget in x.text)}
+
+    def met(cid, quote):
+        return {"id": cid, "rationale": "", "status": "met", "prompted": False, "turn": at[quote], "quote": quote}
+    # Each sample alone uses the sentence for one category; their medians would use it for two.
+    respx.post(URL).mock(side_effect=[completion(verdict([met("feature_store", store)])),
+                                      completion(verdict([met("feature_computation", store)])),
+                                      completion(verdict([met("feature_computation", store),
+                                                          met("feature_store", budget)]))])
+    report = judge(t, case, samples=3)
+    assert report.criterion("feature_computation").quote == store
+    assert report.criterion("feature_store").status == "missed"
 
 
 @respx.mock
