@@ -22,6 +22,14 @@ REFERENCE: tuple[tuple[PhaseId, str, str, int, int], ...] = (
     ("tradeoffs", "Tradeoffs", "Tradeoffs", 38, 45),
 )
 REFERENCE_MINUTES = 45
+MIN_MINUTES, MAX_MINUTES = 1, 240
+
+
+def minutes_problem(minutes: float) -> str | None:
+    """Why `minutes` cannot be a session's length, or None if it can."""
+    if not MIN_MINUTES <= minutes <= MAX_MINUTES:  # also false for nan
+        return f"{minutes:g} is outside {MIN_MINUTES}..{MAX_MINUTES}"
+    return None
 SHORT: dict[str, str] = {  # looked up by phase ids read from files, too
     phase_id: short for phase_id, _, short, _, _ in REFERENCE}
 # The interview opens with questions and closes on tradeoffs; a drill may have neither.

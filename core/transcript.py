@@ -6,8 +6,11 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from mlsd.core.plan import PhaseId
+from mlsd.core.printable import clean_text, strings_without_controls
 
 Speaker = Literal["interviewer", "candidate"]
+# No session runs a week; a time past that is a typo or an attack, and would not fit SQLite.
+MAX_ELAPSED = 7 * 24 * 3600
 # What an interviewer's turn did, as the policy decided and the store records it. deep_dive: a
 # question on one of the candidate's own choices; tradeoff, curveball: the last phase's
 # material; go_on: a short "go on", only when the answer stopped mid-thought.
@@ -26,7 +29,7 @@ class Turn(BaseModel):
 
     speaker: Speaker
     text: str
-    elapsed: int = Field(ge=0, description="whole seconds from the start of the session")
+    elapsed: int = Field(ge=0, le=MAX_ELAPSED, description="whole seconds from the start of the session")
     phase: PhaseId | None = None
     probe: str | None = Field(default=None, description="criterion id the interviewer probed")
     move: MoveKind | None = Field(default=None, description="what the interviewer's turn did: probe, nudge...")
@@ -34,8 +37,9 @@ class Turn(BaseModel):
     @field_validator("text")
     @classmethod
     def _one_kind_of_newline(cls, text: str) -> str:
-        # Pasted Windows or old-Mac text: one newline kind, so every format round-trips it.
-        return text.replace("\r\n", "\n").replace("\r", "\n")
+        # One newline kind, so every format round-trips it; no other control character, so
+        # no screen or terminal ever acts on one.
+        return clean_text(text)
 
 
 class Transcript(BaseModel):
@@ -43,6 +47,11 @@ class Transcript(BaseModel):
     headers: dict[str, str] = {}
     turns: list[Turn] = []
     diagram: str = ""
+
+    @field_validator("case_id", "headers", "diagram", mode="before")
+    @classmethod
+    def _no_control_characters(cls, value: object) -> object:
+        return strings_without_controls(value)  # the turns see to their own text
 
     def numbered(self) -> list[tuple[int, Turn]]:
         """Turns with their 1-based numbers, the numbers users see and scores cite."""

@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Literal, get_args
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from mlsd.core.printable import strings_without_controls
 
 CASE_ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 # The seed's six recurring tradeoffs; a case names the ones that matter for it.
@@ -77,6 +79,12 @@ class Case(BaseModel):
     curveballs: list[Challenge] = []
     source: Path | None = Field(default=None, exclude=True)
     user: bool = Field(default=False, exclude=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_control_characters(cls, data: object) -> object:
+        # A title or fact with an escape sequence would act on the terminal that shows it.
+        return strings_without_controls(data)
 
     @field_validator("probes", "phrases")
     @classmethod

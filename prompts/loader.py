@@ -7,15 +7,17 @@ import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from mlsd.core.files import MB, read_text
 from mlsd.prompts.case import Case
 from mlsd.prompts.material import choice_book
 
 BUILTIN_CASES = Path(__file__).parent / "cases"
 M = TypeVar("M", bound=BaseModel)
+FILE_LIMIT = 1 * MB  # a TOML data file: a case, a persona, the rubric; the built-in cases are 5 KB each
 
 
 class CaseFileError(Exception):
@@ -71,17 +73,21 @@ def describe_error(err: ValidationError, raw: object = None) -> str:
     return f"{_field_path(first['loc'], raw)}: {msg}" + (f" (and {more} more)" if more else "")
 
 
-def load_model(path: Path, model: type[M], error: type[Exception]) -> M:
-    """A TOML data file read into `model`. A file that cannot be read, parsed or validated is
-    `error`, with one line naming the file and the first bad field."""
+def read_toml(path: Path, limit: int, what: str, error: type[Exception]) -> dict[str, Any]:
+    """A TOML file (a case, a persona, the config...) as a dict, or `error` with one line naming it."""
+    text = read_text(path, limit, what, error)
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise error(f"{path}: cannot read: {exc.strerror or exc}") from None
-    except UnicodeDecodeError:
-        raise error(f"{path}: not UTF-8 text") from None
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise error(f"{path}: invalid TOML: {exc}") from None
+    except RecursionError:  # tomllib recurses once per level of nesting
+        raise error(f"{path}: invalid TOML: nested too deeply to read") from None
+
+
+def load_model(path: Path, model: type[M], error: type[Exception], what: str = "a data file") -> M:
+    """A TOML data file read into `model`. A file that cannot be read, parsed or validated is
+    `error`, with one line naming the file and the first bad field."""
+    raw = read_toml(path, FILE_LIMIT, what, error)
     try:
         return model.model_validate(raw)
     except ValidationError as exc:
@@ -90,7 +96,7 @@ def load_model(path: Path, model: type[M], error: type[Exception]) -> M:
 
 def load_case(path: Path, vocabulary: Vocabulary | None = None, user: bool = False) -> Case:
     """Read one case file, checking its references against `vocabulary` when given."""
-    case = load_model(path, Case, CaseFileError)
+    case = load_model(path, Case, CaseFileError, "a case file")
     problem = vocabulary.unknown(case) if vocabulary is not None else None
     if problem:
         raise CaseFileError(f"{path}: {problem}")

@@ -146,7 +146,7 @@ class Persona(BaseModel):
 
 
 def load_persona_file(path: Path) -> Persona:
-    return load_model(path, Persona, PersonaFileError).model_copy(update={"source": path})
+    return load_model(path, Persona, PersonaFileError, "a persona file").model_copy(update={"source": path})
 
 
 @cache

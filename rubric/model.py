@@ -210,4 +210,4 @@ def _parsed_term(text: str) -> Term:
 
 @cache
 def load_rubric(path: Path = RUBRIC_FILE) -> Rubric:
-    return load_model(path, Rubric, RubricError)
+    return load_model(path, Rubric, RubricError, "a rubric file")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass, field
 
-from mlsd.core.plan import Plan
+from mlsd.core.plan import Plan, minutes_problem
 from mlsd.core.transcript import Transcript
 from mlsd.interviewer.drill import session_plan
 from mlsd.llm.endpoint import Endpoint
@@ -26,10 +26,10 @@ def plan_of(transcript: Transcript, rubric: Rubric, source: str = "<transcript>"
     headers = transcript.headers
     try:
         minutes = float(headers.get("minutes", 45))
-        if minutes <= 0:
-            raise ValueError
     except ValueError:
-        raise TranscriptError(f"{source}: header minutes: {headers['minutes']!r} is not a positive number") from None
+        raise TranscriptError(f"{source}: header minutes: {headers['minutes']!r} is not a number") from None
+    if problem := minutes_problem(minutes):
+        raise TranscriptError(f"{source}: header minutes: {problem}")
     try:
         return session_plan(rubric, minutes, headers.get("focus") or None)
     except ValueError as exc:

@@ -166,8 +166,8 @@ class Service:
     def transcript_of(self, target: str) -> tuple[Transcript, int | None]:
         """A transcript file (text or JSON export), or a stored session by id."""
         path = Path(target)
-        if path.is_file():
-            return importing.read_transcript(path), None
+        if os.path.lexists(path):  # whatever it is: a pipe or a device gets its own one line
+            return importing.read_transcript(path, self.rubric), None
         if target.isdigit():
             store = self.store()
             try:

@@ -4,8 +4,8 @@ live follows MLSD_HOME, else the user's data and config dirs. The API key is hel
 only; nothing writes it anywhere."""
 from __future__ import annotations
 
+import math
 import os
-import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
@@ -15,8 +15,11 @@ from pydantic import Field, SecretStr, ValidationError, field_validator, model_v
 from pydantic.fields import FieldInfo
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
+from mlsd.core.files import MB
+from mlsd.core.plan import minutes_problem
 from mlsd.interviewer.context_budget import DEFAULT_BUDGET
-from mlsd.llm.endpoint import DEFAULT_MODEL, Endpoint
+from mlsd.llm.endpoint import DEFAULT_MODEL, Endpoint, redact, url_problem
+from mlsd.prompts.loader import read_toml
 from mlsd.rubric.judge_settings import DEFAULT_SAMPLES, DEFAULT_TEMPERATURE, JudgeSettings
 
 # Environment variable -> setting. Only these: a stray MODEL or MINUTES means nothing to us.
@@ -26,6 +29,7 @@ CONFIG_KEYS = frozenset({"minutes", "backend", "model", "base_url", "api_key", "
 # Flag -> setting, where the two are named differently.
 FLAGS = {"minutes": "minutes", "backend": "backend", "model": "model", "samples": "judge_samples"}
 MAX_SAMPLES = 15
+CONFIG_LIMIT = 1 * MB
 
 
 class SettingsError(Exception):
@@ -60,12 +64,9 @@ class _ConfigFile(PydanticBaseSettingsSource):
 
     def __call__(self) -> dict[str, Any]:
         path = config_file()
-        if not path.is_file():
+        if not os.path.lexists(path):
             return {}
-        try:
-            raw = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise SettingsError(f"{path}: invalid TOML: {exc}") from None
+        raw = read_toml(path, CONFIG_LIMIT, "a config file", SettingsError)
         return {k: v for k, v in raw.items() if k in CONFIG_KEYS}
 
 
@@ -103,8 +104,8 @@ class Settings(BaseSettings):
             minutes = float(value)
         except (TypeError, ValueError):
             raise ValueError(f"{value!r} is not a number") from None
-        if not 1 <= minutes <= 240:
-            raise ValueError(f"{minutes:g} is outside 1..240")
+        if problem := minutes_problem(minutes):
+            raise ValueError(problem)
         return minutes
 
     @field_validator("backend", mode="before")
@@ -117,7 +118,7 @@ class Settings(BaseSettings):
     @field_validator("timeout", "context_budget", mode="before")
     @classmethod
     def _positive(cls, value: Any) -> Any:
-        if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) or value <= 0:
             raise ValueError(f"{value!r} is not a positive number")
         return value
 
@@ -142,6 +143,21 @@ class Settings(BaseSettings):
             raise ValueError(f"{value!r} is not true or false")
         return value
 
+    @field_validator("api_key", mode="before")
+    @classmethod
+    def _sendable(cls, value: Any) -> Any:
+        # An HTTP header carries it: only printable ASCII can be sent. The key is not shown.
+        if value is not None and not (isinstance(value, str) and value.isascii() and value.isprintable()):
+            raise ValueError("the API key has characters that are not printable ASCII (a copy-and-paste slip?)")
+        return value
+
+    @field_validator("base_url", mode="before")
+    @classmethod
+    def _url(cls, value: Any) -> Any:
+        if value is not None and (problem := url_problem(str(value))):
+            raise ValueError(f"{redact(str(value))} {problem}")
+        return value
+
     @field_validator("export_dir", mode="after")
     @classmethod
     def _expand(cls, value: Path) -> Path:
@@ -157,7 +173,8 @@ class Settings(BaseSettings):
             if not self.api_key and not self.base_url:
                 raise ValueError("backend: openai needs OPENAI_API_KEY, or OPENAI_BASE_URL for a local server")
             if not self.model and self.base_url:
-                raise ValueError(f"model: a base URL ({self.base_url}) needs a model name: --model or MLSD_MODEL")
+                raise ValueError(f"model: a base URL ({redact(self.base_url)}) needs a model name: "
+                                 "--model or MLSD_MODEL")
             self.model = self.model or DEFAULT_MODEL
         else:
             self.backend, self.backend_reason = "offline", "no API key or base URL set"
@@ -204,5 +221,11 @@ def _one_line(exc: ValidationError, named: Mapping[str, str]) -> str:
     cause = err.get("ctx", {}).get("error")
     msg = str(cause) if cause is not None else err["msg"]
     where = ".".join(str(p) for p in err["loc"])
-    where = named.get(where, where)
+    if where in named:  # a flag, as the user typed it
+        where = named[where]
+    elif where in _VARIABLE:  # say it as the user set it
+        where = f"{where} ({_VARIABLE[where]})"
     return f"{where}: {msg}" if where else msg
+
+
+_VARIABLE = {key: name for name, key in ENVIRONMENT.items()}

@@ -1,5 +1,6 @@
 """The SQLite store (through sqlite-utils): sessions, turns and scores. Every write is its
-own committed transaction, so a turn is on disk before the next one is taken."""
+own committed transaction, so a turn is on disk before the next one is taken; a write that
+reads first (the next turn's index, an import) takes the write lock before it reads."""
 from __future__ import annotations
 
 import json
@@ -14,13 +15,15 @@ from pathlib import Path
 from typing import Any, Literal, cast
 
 import sqlite_utils
-from pydantic import BaseModel
+from pydantic import BaseModel, Field, model_validator
 
+from mlsd.core.printable import strings_without_controls
 from mlsd.core.transcript import Transcript, Turn
 from mlsd.rubric.score import ScoreReport
 from mlsd.sessions import migrations
 
 OPEN_TIMEOUT = 5.0  # seconds to wait for another process holding the database
+SQLITE_INT = Field(default=0, ge=-(2 ** 63), lt=2 ** 63)
 
 
 class StoreError(Exception):
@@ -40,11 +43,17 @@ class SessionRow(BaseModel):
     started: str
     ended: str | None = None
     status: SessionStatus
-    elapsed: int = 0
+    elapsed: int = SQLITE_INT
     diagram: str = ""
-    seed: int = 0
+    seed: int = SQLITE_INT
     draft: str = ""  # what the candidate had typed but not sent when they left
     focus: str | None = None  # the rubric category of a drill; None for a full interview
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_control_characters(cls, data: Any) -> Any:
+        # An imported file's case id, title or model name is shown on screens and terminals.
+        return strings_without_controls(data)
 
     @property
     def is_drill(self) -> bool:
@@ -131,6 +140,20 @@ class Store:
     def close(self) -> None:
         self.db.conn.close()
 
+    @contextmanager
+    def _immediate(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction holding the write lock from its start: what it reads, no
+        other writer changes before it commits."""
+        conn = self.db.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
     # ------------------------------------------------------------------ sessions
     def create_session(self, case_id: str, case_title: str, backend: str, minutes: float,
                        model: str | None = None, seed: int = 0, status: SessionStatus = "active",
@@ -163,15 +186,14 @@ class Store:
     def delete_session(self, session_id: int) -> None:
         """The session, its turns, diagrams and scores, in one transaction."""
         self.session(session_id)
-        with self._errors("delete the session"), self.db.conn:
-            self.db.conn.execute("DELETE FROM sessions WHERE id = ?", [session_id])
+        with self._errors("delete the session"), self._immediate() as conn:
+            conn.execute("DELETE FROM sessions WHERE id = ?", [session_id])
 
     def save_diagram(self, session_id: int, text: str, elapsed: int) -> None:
         """The diagram now, and a version of it for replays, in one transaction."""
-        with self._errors("save the diagram"), self.db.conn:
-            self.db.conn.execute("UPDATE sessions SET diagram = ? WHERE id = ?", [text, session_id])
-            self.db.conn.execute("INSERT INTO diagrams (session_id, elapsed, text) VALUES (?,?,?)",
-                                 [session_id, elapsed, text])
+        with self._errors("save the diagram"), self._immediate() as conn:
+            conn.execute("UPDATE sessions SET diagram = ? WHERE id = ?", [text, session_id])
+            conn.execute("INSERT INTO diagrams (session_id, elapsed, text) VALUES (?,?,?)", [session_id, elapsed, text])
 
     def diagrams(self, session_id: int) -> list[tuple[int, str]]:
         """(elapsed, text) of every saved version, oldest first."""
@@ -183,18 +205,38 @@ class Store:
     # ------------------------------------------------------------------ turns
     def add_turn(self, session_id: int, turn: Turn) -> int:
         """Append a turn and commit it, with the session's clock, in one transaction."""
-        conn = self.db.conn
-        with self._errors("save the turn"), conn:
-            idx = conn.execute(
-                "SELECT coalesce(max(idx), 0) + 1 FROM turns WHERE session_id = ?", [session_id]).fetchone()[0]
-            conn.execute(
-                "INSERT INTO turns (session_id, idx, speaker, text, elapsed, phase, probe, move) "
-                "VALUES (?,?,?,?,?,?,?,?)",
-                [session_id, idx, turn.speaker, turn.text, turn.elapsed, turn.phase, turn.probe, turn.move])
-            conn.execute("UPDATE sessions SET elapsed = max(elapsed, ?) WHERE id = ?", [turn.elapsed, session_id])
+        with self._errors("save the turn"), self._immediate() as conn:
+            idx = self._insert_turn(conn, session_id, turn)
             if turn.speaker == "candidate":  # the draft, if any, has now been sent
                 conn.execute("UPDATE sessions SET draft = '' WHERE id = ?", [session_id])
         return idx
+
+    @staticmethod
+    def _insert_turn(conn: sqlite3.Connection, session_id: int, turn: Turn) -> int:
+        idx: int = conn.execute(
+            "SELECT coalesce(max(idx), 0) + 1 FROM turns WHERE session_id = ?", [session_id]).fetchone()[0]
+        conn.execute(
+            "INSERT INTO turns (session_id, idx, speaker, text, elapsed, phase, probe, move) VALUES (?,?,?,?,?,?,?,?)",
+            [session_id, idx, turn.speaker, turn.text, turn.elapsed, turn.phase, turn.probe, turn.move])
+        conn.execute("UPDATE sessions SET elapsed = max(elapsed, ?) WHERE id = ?", [turn.elapsed, session_id])
+        return idx
+
+    def import_session(self, row: SessionRow, turns: list[Turn], scores: list[ScoreReport]) -> SessionRow:
+        """A whole session from elsewhere, as a new session (`row.id` is not used), in one
+        transaction: it is all stored, or nothing is."""
+        fields = row.model_dump(exclude={"id", "draft"})
+        with self._errors("import the session"), self._immediate() as conn:
+            sid = conn.execute(f"INSERT INTO sessions ({', '.join(fields)}) VALUES ({', '.join('?' * len(fields))})",
+                               list(fields.values())).lastrowid
+            for turn in turns:
+                self._insert_turn(conn, cast(int, sid), turn)
+            if row.diagram and turns:  # and a version of it for replays, as of the last turn
+                conn.execute("INSERT INTO diagrams (session_id, elapsed, text) VALUES (?,?,?)",
+                             [sid, turns[-1].elapsed, row.diagram])
+            for report in scores:
+                conn.execute("INSERT INTO scores (session_id, scorer, created, overall, json) VALUES (?,?,?,?,?)",
+                             [sid, report.scorer, now_iso(), report.overall, report.model_dump_json()])
+        return self.session(cast(int, sid))
 
     def turns(self, session_id: int) -> list[Turn]:
         with self._errors("read turns"):

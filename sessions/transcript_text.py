@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from mlsd.core.transcript import Transcript, Turn, stamp
+from mlsd.core.transcript import MAX_ELAPSED, Transcript, Turn, stamp
 
 SPEAKERS = {"interviewer": "Interviewer", "candidate": "Candidate"}
 _TURN = re.compile(r"^\[(\d+):([0-5]\d)\] (Interviewer|Candidate)(?: \(probe: ([a-z0-9_]+)\))?:(?: (.*))?$",
@@ -30,6 +30,10 @@ def probes_marked(transcript: Transcript) -> bool:
     know their phase and their probe; a parsed file says so in its headers."""
     return transcript.headers.get(MARKED[0]) == MARKED[1] or \
         any(t.phase for t in transcript.turns if t.speaker == "interviewer")
+
+
+def is_turn_line(line: str) -> bool:
+    return bool(_TURN.match(line.rstrip("\r")))
 
 
 def format_text(transcript: Transcript) -> str:
@@ -56,6 +60,7 @@ def parse_text(text: str, source: str = "<transcript>") -> Transcript:
     turns: list[dict] = []
     diagram: list[str] | None = None
     in_header = True
+    text = text.removeprefix("\ufeff")  # a byte order mark, as some editors save UTF-8
     # Only \n ends a line: other line separators (\u2028, form feeds...) are part of the text.
     for n, line in enumerate(text.replace("\r\n", "\n").split("\n"), start=1):
         m = _TURN.match(line)
@@ -67,7 +72,9 @@ def parse_text(text: str, source: str = "<transcript>") -> Transcript:
             raise TranscriptError(f"{source}: line {n}: {what}, got {_shown(line)}")
         if m:
             in_header = False
-            elapsed = int(m.group(1)) * 60 + int(m.group(2))
+            if len(m.group(1)) > 6 or (elapsed := int(m.group(1)) * 60 + int(m.group(2))) > MAX_ELAPSED:
+                raise TranscriptError(f"{source}: line {n}: time {_clip(m.group(1))}:{m.group(2)} is more than "
+                                      f"{MAX_ELAPSED // 3600} hours into the session")
             if turns and elapsed < turns[-1]["elapsed"]:
                 raise TranscriptError(
                     f"{source}: line {n}: time {m.group(1)}:{m.group(2)} is earlier than the turn before")
@@ -97,4 +104,8 @@ def parse_text(text: str, source: str = "<transcript>") -> Transcript:
 
 
 def _shown(line: str) -> str:
-    return repr(line if len(line) <= 40 else line[:40] + "...")
+    return repr(_clip(line))
+
+
+def _clip(text: str, width: int = 40) -> str:
+    return text if len(text) <= width else text[:width] + "..."

@@ -49,7 +49,8 @@ def stored_transcripts(draw) -> Transcript:
     probes = st.sampled_from([None, "cold_start", "fallback", "assumptions"])
     turns = [x.model_copy(update={"phase": "clarify",
                                   "probe": draw(probes) if x.speaker == "interviewer" else None}) for x in t.turns]
-    return t.model_copy(update={"turns": turns, "diagram": draw(st.text(max_size=200) | st.just("a -> b\n  c -> d\n"))})
+    diagram = draw(st.text(max_size=200) | st.just("a -> b\n  c -> d\n"))
+    return Transcript(case_id=t.case_id, headers=t.headers, turns=turns, diagram=diagram)  # as the store builds it
 
 
 @FUZZ

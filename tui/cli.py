@@ -3,12 +3,15 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import textwrap
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TextIO
 
+from mlsd.core.files import write_atomic
+from mlsd.core.printable import printable
 from mlsd.core.status import Status
 from mlsd.interviewer.drill import DRILL_MINUTES, drill_categories
 from mlsd.llm.errors import EndpointError
@@ -105,15 +108,62 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    stdout = sys.stdout
+    sys.stdout = _Output(stdout)
     try:
-        return run(args)
+        code = run(args)
+        sys.stdout.flush()  # here, not at exit, so that a failed write is said in one line
+        return code
     except USER_ERRORS as exc:
         print(f"mlsd: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
+        _drop(stdout)
         return 0
+    except OutputError as exc:
+        print(f"mlsd: {exc}", file=sys.stderr)
+        _drop(stdout)
+        return 2
+    finally:
+        sys.stdout = stdout
+
+
+class OutputError(Exception):
+    """Standard output cannot be written (a full disk, /dev/full)."""
+
+
+class _Output:
+    """Standard output whose failures are told apart from any other OSError."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        return self._guard(lambda: self._stream.write(text))
+
+    def flush(self) -> None:
+        self._guard(self._stream.flush)
+
+    @staticmethod
+    def _guard(fn: Callable[[], Any]) -> Any:
+        try:
+            return fn()
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise OutputError(f"cannot write to standard output: {exc.strerror or exc}") from None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+def _drop(stream: TextIO) -> None:
+    # What is still buffered would fail again at exit, as a second message: send it nowhere.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, stream.fileno())
+    os.close(devnull)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -138,7 +188,7 @@ def write_out(text: str, output: Path | None) -> None:
         sys.stdout.write(text)
         return
     try:
-        output.write_text(text, encoding="utf-8")
+        write_atomic(output, text)
     except OSError as exc:
         raise UsageError(f"{output}: cannot write: {exc.strerror or exc}") from None
     print(f"wrote {output}", file=sys.stderr)
@@ -147,7 +197,7 @@ def write_out(text: str, output: Path | None) -> None:
 def summary(service: Service, report: ScoreReport, title: str) -> str:
     rubric = service.rubric
     names = {c.id: c.name for c in rubric.criteria}
-    lines = [f"{title}: {report.overall:.0f}/100 from the {scorer_name(report)}", ""]
+    lines = [f"{printable(title)}: {report.overall:.0f}/100 from the {scorer_name(report)}", ""]
     for cat in rubric.categories:
         cs = report.categories.get(cat.id)
         if cs is None:  # a drill is scored on its own category only
@@ -212,7 +262,7 @@ def cmd_cases(args: argparse.Namespace, service: Service) -> int:
     print(f"{'ID':<18} {'TITLE':<36} SOURCE")
     for case in service.catalog.cases:
         mark = " (yours)" if case.user else ""
-        print(f"{case.id:<18} {case.title[:36]:<36} {case.source}{mark}")
+        print(printable(f"{case.id:<18} {case.title[:36]:<36} {case.source}{mark}"))
     return 0
 
 
@@ -248,7 +298,8 @@ def cmd_practice(args: argparse.Namespace, service: Service) -> int:
     settings, case = service.settings, session.case
     drill = session.plan.focus
     kind = f"{service.rubric.category(drill).name} drill on " if drill else ""
-    print(f"mlsd practice: {kind}{case.title} ({case.id}), {session.plan.minutes:g} minutes, session {session.id}")
+    print(printable(f"mlsd practice: {kind}{case.title} ({case.id}), {session.plan.minutes:g} minutes, "
+                    f"session {session.id}"))
     print(f"Interviewer: {session.interviewer.label}"
           + (f" ({settings.backend_reason})" if settings.backend_reason else ""))
     print(HELP)
@@ -347,8 +398,8 @@ def cmd_history(args: argparse.Namespace, service: Service) -> int:
         r = s.row
         score = f"{s.overall:.0f}" if s.overall is not None else "-"
         status = r.status + (" (no answers)" if s.junk else "")
-        print(f"{r.id:>4}  {r.started[5:16].replace('T', ' '):<11}  {r.case_id[:16]:<16}  {(r.focus or '')[:13]:<13}  "
-              f"{r.minutes:>3g}  {score:>5}  {s.level or '-':<6}  {status}")
+        print(printable(f"{r.id:>4}  {r.started[5:16].replace('T', ' '):<11}  {r.case_id[:16]:<16}  "
+                        f"{(r.focus or '')[:13]:<13}  {r.minutes:>3g}  {score:>5}  {s.level or '-':<6}  {status}"))
     hint = progress.suggestion
     if hint is not None:
         print(f"\n{hint.text}: mlsd practice --focus {hint.category}")
@@ -360,7 +411,7 @@ def cmd_compare(args: argparse.Namespace, service: Service) -> int:
     if args.json:
         sys.stdout.write(result.model_dump_json(indent=2) + "\n")
     else:
-        sys.stdout.write(comparison_text(result, service.rubric))
+        sys.stdout.write(printable(comparison_text(result, service.rubric)))
     return 0
 
 
@@ -390,7 +441,7 @@ def cmd_replay(args: argparse.Namespace, service: Service) -> int:
 
         store.close()
         return run_app(service, Start("replay", session_id=row.id))
-    sys.stdout.write(format_text(store.transcript(row.id)))
+    sys.stdout.write(printable(format_text(store.transcript(row.id))))
     return 0
 
 
