@@ -14,6 +14,7 @@ class FakeLLM:
         self.key, self.models = key, models
         self.words_per_chunk, self.chunk_delay, self.first_token_delay = words_per_chunk, chunk_delay, first_token_delay
         self.fail_next: list[int] = []   # status codes to answer the next requests with
+        self.cut_next: list[int] = []    # streams to close after this many chunks, with no end marker
         self.requests: list[dict] = []
         self.seen: list[str] = []  # "GET /v1/models", "POST /v1/chat/completions": every request, in order
         self.headers: list[dict[str, str]] = []
@@ -89,7 +90,11 @@ class FakeLLM:
                 words = text.split(" ")
                 step = llm.words_per_chunk
                 pieces = [" ".join(words[i:i + step]) + " " for i in range(0, len(words), step)]
+                cut = llm.cut_next.pop(0) if llm.cut_next else None
                 for n, piece in enumerate(pieces):
+                    if n == cut:
+                        self.close_connection = True  # as a proxy or a crashed server would
+                        return
                     if n:
                         time.sleep(llm.chunk_delay)
                     self._event({"choices": [{"index": 0, "delta": {"content": piece}, "finish_reason": None}]}, body)

@@ -3,8 +3,9 @@ Studio) through the openai SDK: the only module that imports it."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from typing import Any
+import json
+from collections.abc import AsyncGenerator, AsyncIterator
+from typing import Any, cast
 
 import httpx
 import openai
@@ -47,23 +48,29 @@ class OpenAIChatClient:
         e = self.endpoint
         for kind, reason in _REASONS:
             if isinstance(exc, kind):
-                return reason.format(host=e.host, model=e.model, timeout=e.timeout, where=e.base_url or e.host,
+                return reason.format(host=e.host, model=e.model, timeout=e.timeout, where=e.shown_url,
                                      status=getattr(exc, "status_code", "?"))
         return f"{e.host}: {type(exc).__name__}"
 
     async def stream(self, messages: list[Message], *, temperature: float, max_tokens: int) -> AsyncIterator[str]:
         said = False
         try:
-            stream = await self._sdk().chat.completions.create(
-                model=self.endpoint.model, messages=_sdk_messages(messages), stream=True, temperature=temperature,
-                max_tokens=max_tokens)
-            async for chunk in stream:
-                delta = chunk.choices[0].delta.content if chunk.choices else None
-                if delta:
-                    said = True
-                    yield delta
+            # The raw stream rather than the SDK's chunks: only the raw stream tells a finished
+            # reply from one cut off mid-sentence.
+            async with self._sdk().chat.completions.with_streaming_response.create(
+                    model=self.endpoint.model, messages=_sdk_messages(messages), stream=True,
+                    temperature=temperature, max_tokens=max_tokens) as response:
+                lines = cast(AsyncGenerator[str, None], response.iter_lines())
+                try:
+                    async for piece in streamed_text(lines):
+                        said = True
+                        yield piece
+                finally:
+                    await lines.aclose()  # now, on this loop, not when garbage collection gets to it
         except FAILURES as exc:
             raise EndpointError(self.describe(exc)) from None
+        except EndpointError as exc:
+            raise EndpointError(f"{self.endpoint.host}: {exc}") from None
         if not said:
             raise EndpointError(f"{self.endpoint.host}: the model sent an empty reply")
 
@@ -104,3 +111,67 @@ class OpenAIChatClient:
 def _sdk_messages(messages: list[Message]) -> Any:
     # Our messages are the SDK's message dicts; its own types are a union of TypedDicts per role.
     return messages
+
+
+async def streamed_text(lines: AsyncIterator[str]) -> AsyncIterator[str]:
+    """The text of a chat-completions event stream, piece by piece. A stream that ends with
+    neither a finish_reason nor [DONE] was cut off, and is an EndpointError: half a reply
+    is not a reply."""
+    stream = _EventStream()
+    async for line in lines:
+        for piece in stream.line(line):
+            yield piece
+        if stream.finished:
+            break
+    for piece in stream.end():
+        yield piece
+
+
+class _EventStream:
+    """Server-sent events, one line at a time: `data:` lines gather, a blank line ends an
+    event, `[DONE]` or a choice's finish_reason ends the reply."""
+
+    def __init__(self) -> None:
+        self.data: list[str] = []
+        self.finished = False
+
+    def line(self, line: str) -> list[str]:
+        if line.startswith("data:"):
+            self.data.append(line[5:].removeprefix(" "))
+            return []
+        return self._event() if not line else []  # comments, event names and ids say nothing
+
+    def end(self) -> list[str]:
+        pieces = self._event()  # the last event, with no blank line after it
+        if not self.finished:
+            raise EndpointError("the reply was cut off: the stream ended with no finish_reason and no [DONE]")
+        return pieces
+
+    def _event(self) -> list[str]:
+        payload, self.data = "\n".join(self.data), []
+        if not payload or self.finished:
+            return []
+        if payload.strip() == "[DONE]":
+            self.finished = True
+            return []
+        try:
+            chunk = json.loads(payload)
+        except ValueError:
+            raise EndpointError("the reply stream held something that is not JSON") from None
+        if not isinstance(chunk, dict):
+            raise EndpointError("the reply stream held something that is not a chunk")
+        if chunk.get("error"):
+            error = chunk["error"]
+            message = error.get("message") if isinstance(error, dict) else None
+            said = " ".join(str(message or error).split())[:120]
+            raise EndpointError(f"the reply stream ended in an error: {said}")
+        pieces = []
+        for choice in chunk.get("choices") or []:
+            if not isinstance(choice, dict):
+                continue
+            self.finished = self.finished or bool(choice.get("finish_reason"))
+            delta = choice.get("delta")
+            content = delta.get("content") if isinstance(delta, dict) else None
+            if isinstance(content, str) and content:
+                pieces.append(content)
+        return pieces

@@ -107,3 +107,66 @@ async def test_the_app_says_when_the_offline_interviewer_takes_over_and_when_the
             await until(pilot, lambda: screen.mode.takes_answers and len(screen.query(".message")) == 3)
             assert screen.label.startswith("test-model@127.0.0.1")
             assert screen.query(".message")[-1].text.startswith("Thanks. You said: How many orders per day?")
+
+
+def with_password(url: str) -> str:
+    return url.replace("http://", "http://alice:s3cr3t-pw@")
+
+
+def test_a_password_in_the_base_url_is_not_in_the_status_line_takeover_notices_or_error_lines(tmp_path):
+    home = tmp_path / "home"
+    with FakeLLM() as llm:
+        env = {"MLSD_HOME": str(home), "OPENAI_BASE_URL": with_password(llm.base_url) + "?api-key=k3y",
+               "MLSD_MODEL": "test-model"}
+        llm.fail_next = [200, 503, 503, 503]  # the start-up check passes; the opening fails after retries
+        run = mlsd("practice", "--plain", "--case", "delivery-time", "--minutes", "5", env=env,
+                   stdin="How many orders a day?\n/end\n")
+        no_model = mlsd("practice", "--plain", env={**env, "MLSD_MODEL": ""})
+    unreachable = mlsd("practice", "--plain", env={**env, "OPENAI_BASE_URL": "http://alice:s3cr3t-pw@127.0.0.1:9/v1"})
+    assert run.returncode == 0, run.stderr
+    assert "Interviewer: test-model@127.0.0.1:" in run.stdout and "the offline interviewer takes over" in run.stdout
+    assert no_model.returncode == 2 and "needs a model name" in no_model.stderr
+    assert unreachable.returncode == 2 and "cannot reach http://***@127.0.0.1:9/v1" in unreachable.stderr
+    for shown in (run.stdout, run.stderr, no_model.stderr, unreachable.stderr):
+        assert "s3cr3t" not in shown and "alice" not in shown and "k3y" not in shown
+
+
+async def test_a_password_in_the_base_url_is_not_in_the_app_header_or_status_line(monkeypatch):
+    from mlsd.tui.app import Start
+
+    from app_helpers import make_app, practice_ready
+
+    with FakeLLM() as llm:
+        monkeypatch.setenv("OPENAI_BASE_URL", with_password(llm.base_url))
+        monkeypatch.setenv("MLSD_MODEL", "test-model")
+        app, _ = make_app(Start("home"))
+        async with app.run_test() as pilot:
+            header = str(app.screen.query_one("#home-head").render())
+            await pilot.press("enter")
+            screen = await practice_ready(pilot)
+            status = str(screen.query_one("#status").render())
+    assert "test-model@127.0.0.1:" in header and "test-model@127.0.0.1:" in status
+    assert "s3cr3t" not in header + status and "alice" not in header + status
+
+
+def test_a_stream_cut_off_by_the_server_is_finished_by_the_offline_interviewer_and_said(tmp_path):
+    home = tmp_path / "home"
+    with FakeLLM() as llm:
+        llm.cut_next = [3]  # the opening streams three words, then the connection closes
+        run = mlsd("practice", "--plain", "--case", "delivery-time", "--minutes", "5", stdin="/end\n",
+                   env={"MLSD_HOME": str(home), "OPENAI_BASE_URL": llm.base_url, "MLSD_MODEL": "test-model"})
+    assert run.returncode == 0, run.stderr
+    assert "cut off" in run.stdout and "the offline interviewer takes over" in run.stdout
+    opening = Store(home / "mlsd.db").turns(1)[0].text
+    assert opening.startswith("Thanks. You said:") and "delivery-time prediction system" in opening
+
+
+def test_escape_sequences_a_model_sends_are_shown_and_stored_as_visible_text(tmp_path):
+    home = tmp_path / "home"
+    with FakeLLM() as llm:
+        llm.reply_for = lambda body: "Welcome \x1b]0;pwned\x07 to the \x1b[2J interview. Ask \x9b away."
+        run = mlsd("practice", "--plain", "--case", "delivery-time", "--minutes", "5", stdin="/end\n",
+                   env={"MLSD_HOME": str(home), "OPENAI_BASE_URL": llm.base_url, "MLSD_MODEL": "test-model"})
+    assert run.returncode == 0, run.stderr
+    assert not any(c in run.stdout for c in "\x1b\x07\x9b") and "Welcome \\x1b]0;pwned\\x07 to the" in run.stdout
+    assert Store(home / "mlsd.db").turns(1)[0].text.startswith("Welcome \\x1b]0;pwned\\x07 to the \\x1b[2J")

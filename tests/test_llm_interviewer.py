@@ -168,6 +168,36 @@ def test_a_reply_cut_off_mid_stream_is_finished_by_the_offline_interviewer(tmp_p
     assert store.turns(s.id)[0].text == text.strip()
 
 
+def stopped(*pieces: str) -> bytes:
+    """The same chunks with the last one saying it is the end, and no [DONE] after it."""
+    last = {"id": "c", "object": "chat.completion.chunk", "created": 0, "model": "gpt-4o-mini",
+            "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]}
+    return sse(*pieces, done=False) + f"data: {json.dumps(last)}\n\n".encode()
+
+
+@respx.mock
+def test_a_stream_closed_with_no_finish_reason_and_no_done_is_a_cut_off_reply(tmp_path, cases):
+    respx.post(URL).mock(return_value=httpx.Response(200, headers={"content-type": "text/event-stream"},
+                                                     content=sse("Thanks. ", "What happens for", done=False)))
+    interviewer = TakeoverInterviewer(llm(), OfflineInterviewer())
+    s, _, store = session_with(interviewer, tmp_path, cases)
+    text = "".join(chunks_of(s.open()))
+    notices = interviewer.notices
+    assert text.startswith("Thanks. What happens for\n\n") and "delivery-time prediction system" in text
+    assert len(notices) == 1 and "cut off" in notices[0] and "offline interviewer takes over" in notices[0]
+    assert store.turns(s.id)[0].text == text.strip() != "Thanks. What happens for"
+
+
+@respx.mock
+def test_a_stream_ending_with_a_finish_reason_or_with_done_is_a_whole_reply(tmp_path, cases):
+    for body in (stopped("Hi, ", "let's begin."), sse("Hi, ", "let's begin.")):
+        respx.post(URL).mock(return_value=httpx.Response(200, headers={"content-type": "text/event-stream"},
+                                                         content=body))
+        interviewer = TakeoverInterviewer(llm(), OfflineInterviewer())
+        s, _, _ = session_with(interviewer, tmp_path, cases)
+        assert "".join(chunks_of(s.open())) == "Hi, let's begin." and interviewer.notices == []
+
+
 @respx.mock
 def test_a_bad_key_and_an_unknown_model_are_reported_at_start():
     respx.post(URL).mock(return_value=httpx.Response(401, json={"error": {"message": "Incorrect API key"}}))
