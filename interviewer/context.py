@@ -30,3 +30,5 @@ class Interviewer(Protocol):
     def label(self) -> str: ...  # what the status line shows: "offline" or "model@endpoint"
 
     def reply(self, ctx: TurnContext) -> AsyncIterator[str]: ...
+
+    async def aclose(self) -> None: ...  # let go of connections, on the loop that made them

@@ -31,6 +31,9 @@ class LLMInterviewer:
     def label(self) -> str:
         return self.client.endpoint.label
 
+    async def aclose(self) -> None:
+        await self.client.aclose()
+
     def system_prompt(self, ctx: TurnContext) -> str:
         move, plan = ctx.move, ctx.plan
         phase = plan.phase(move.phase)

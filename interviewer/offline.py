@@ -46,6 +46,9 @@ class OfflineInterviewer:
         self.notices: list[str] = []
         self._last: dict[int, str] = {}
 
+    async def aclose(self) -> None:
+        pass  # nothing held
+
     async def reply(self, ctx: TurnContext) -> AsyncIterator[str]:
         # Word by word, so a streaming UI treats every backend the same way.
         for chunk in re.findall(r"\S+\s*|\n+", self.render(ctx)):

@@ -25,6 +25,10 @@ class TakeoverInterviewer:
             return f"offline, standing in for {self.primary.label}"
         return self.primary.label
 
+    async def aclose(self) -> None:
+        await self.primary.aclose()
+        await self.backup.aclose()
+
     async def reply(self, ctx: TurnContext) -> AsyncIterator[str]:
         if self.down_reason and self._now() < self._retry_at:
             async for chunk in self.backup.reply(ctx):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
+from mlsd.core.printable import clean_text
 from mlsd.core.transcript import Transcript, Turn
 from mlsd.interviewer.clock import Clock
 from mlsd.interviewer.context import Interviewer, TurnContext
@@ -16,14 +17,16 @@ from mlsd.prompts.case import Case
 from mlsd.rubric.model import Rubric, load_rubric
 from mlsd.rubric.score import ScoreReport
 from mlsd.rubric.tracker import EvidenceTracker, TurnEvidence
+from mlsd.sessions.lock import SessionLock
 from mlsd.sessions.scoring import offline_score
-from mlsd.sessions.store import SessionRow, SessionStatus, Store, now_iso
+from mlsd.sessions.store import SessionRow, SessionStatus, Store, StoreError, now_iso
 
 
 class PracticeSession:
     def __init__(self, store: Store, row: SessionRow, case: Case, clock: Clock,
-                 interviewer: Interviewer, rubric: Rubric | None = None):
+                 interviewer: Interviewer, rubric: Rubric | None = None, lock: SessionLock | None = None):
         self.store, self.row, self.case, self.clock, self.interviewer = store, row, case, clock, interviewer
+        self.lock = lock  # this process's hold on the session: no other runs it meanwhile
         self.rubric = rubric or load_rubric()
         self.plan = session_plan(self.rubric, row.minutes, row.focus)
         self.tracker = EvidenceTracker(self.rubric, case, self.plan)
@@ -43,13 +46,19 @@ class PracticeSession:
         """A new session: a full interview, or with `focus` a drill on that rubric category."""
         session_plan(load_rubric(), minutes, focus)  # an unknown focus fails before anything is stored
         row = store.create_session(case.id, case.title, backend, minutes, model=model, seed=seed, focus=focus)
-        return cls(store, row, case, clock, interviewer)
+        return cls(store, row, case, clock, interviewer, lock=SessionLock.take(store.path, row.id))
 
     @classmethod
     def resume(cls, store: Store, row: SessionRow, case: Case, clock: Clock,
                interviewer: Interviewer) -> PracticeSession:
-        """Rebuild the tracker and the policy from the stored turns."""
-        session = cls(store, row, case, clock, interviewer)
+        """Rebuild the tracker and the policy from the stored turns. StoreError when another
+        process has the session open, or it was finished meanwhile."""
+        lock = SessionLock.take(store.path, row.id)
+        row = store.session(row.id)  # read again under the lock: the other process may have gone on
+        if row.status != "active":
+            lock.release()
+            raise StoreError(f"session {row.id} is {row.status.replace('_', ' ')}; only unfinished sessions resume")
+        session = cls(store, row, case, clock, interviewer, lock=lock)
         for turn in store.turns(row.id):
             session._remember(turn)
         session.tracker.add_diagram(row.diagram)
@@ -179,6 +188,7 @@ class PracticeSession:
         parts: list[str] = []
         try:
             async for chunk in self.interviewer.reply(ctx):
+                chunk = clean_text(chunk)  # a model's words are shown as they will be stored
                 parts.append(chunk)
                 yield chunk
         except Exception as exc:
@@ -221,3 +231,12 @@ class PracticeSession:
 
     def transcript(self) -> Transcript:
         return Transcript(case_id=self.case.id, turns=list(self.turns), diagram=self.row.diagram)
+
+    async def aclose(self) -> None:
+        """Let go of the interviewer's connections (on the loop the session ran on) and of the
+        session, for another process to resume. The store is its owner's to close."""
+        try:
+            await self.interviewer.aclose()
+        finally:
+            if self.lock is not None:
+                self.lock.release()

@@ -87,6 +87,9 @@ class Recorder:
         async for chunk in self.inner.reply(ctx):
             yield chunk
 
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
 
 def simulate(case: Case, persona: Persona, runs: int, seed: int, make_interviewer: Callable[[], Interviewer],
              minutes: float = 45, backend: str = "offline", rubric: Rubric | None = None) -> Simulation:
@@ -128,6 +131,14 @@ def _run(number: int, seed: int, store: Store, case: Case, persona: Persona,
 async def _play(session: PracticeSession, clock: FakeClock, candidate: ScriptedCandidate, recorder: Recorder) -> None:
     """The session from the opening to time up: the candidate answers after taking its time,
     or stays quiet, and then the interviewer steps in as the app does once the phase is over."""
+    try:
+        await _played(session, clock, candidate, recorder)
+    finally:
+        await session.aclose()  # its connections, on this loop, and its lock
+
+
+async def _played(session: PracticeSession, clock: FakeClock, candidate: ScriptedCandidate,
+                  recorder: Recorder) -> None:
     plan = session.plan
     await _drain(session.open())
     while not session.finished:

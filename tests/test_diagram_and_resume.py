@@ -122,6 +122,7 @@ def test_a_candidate_turn_left_without_a_reply_is_answered_on_resume(tmp_path, c
         await agen.aclose()
     asyncio.run(stop_after_storing())
     assert store.turns(session.id)[-1].speaker == "candidate"
+    session.lock.release()  # the process died, and its lock with it
 
     again = PracticeSession.resume(store, store.session(session.id), case, FakeClock(60), OfflineInterviewer())
     assert again.awaiting_reply

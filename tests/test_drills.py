@@ -98,6 +98,7 @@ def test_a_resumed_drill_keeps_its_plan_and_policy(tmp_path, cases):
     s, clock, store = drill(tmp_path, cases, focus="data_features")
     asyncio.run(_first_answer(s, clock))
     row = store.session(s.id)
+    s.lock.release()  # the process that ran it has gone, and its lock with it
     resumed = PracticeSession.resume(store, row, cases.get("delivery-time"), FakeClock(row.elapsed),
                                      OfflineInterviewer())
     assert resumed.plan == s.plan and isinstance(resumed.policy, DrillPolicy)

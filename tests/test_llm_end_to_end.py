@@ -149,11 +149,15 @@ async def test_a_password_in_the_base_url_is_not_in_the_app_header_or_status_lin
     assert "s3cr3t" not in header + status and "alice" not in header + status
 
 
+# One answer, so the session is kept, then the end.
+ANSWER_AND_END = "We predict minutes per order.\n/end\n"
+
+
 def test_a_stream_cut_off_by_the_server_is_finished_by_the_offline_interviewer_and_said(tmp_path):
     home = tmp_path / "home"
     with FakeLLM() as llm:
         llm.cut_next = [3]  # the opening streams three words, then the connection closes
-        run = mlsd("practice", "--plain", "--case", "delivery-time", "--minutes", "5", stdin="/end\n",
+        run = mlsd("practice", "--plain", "--case", "delivery-time", "--minutes", "5", stdin=ANSWER_AND_END,
                    env={"MLSD_HOME": str(home), "OPENAI_BASE_URL": llm.base_url, "MLSD_MODEL": "test-model"})
     assert run.returncode == 0, run.stderr
     assert "cut off" in run.stdout and "the offline interviewer takes over" in run.stdout
@@ -165,7 +169,7 @@ def test_escape_sequences_a_model_sends_are_shown_and_stored_as_visible_text(tmp
     home = tmp_path / "home"
     with FakeLLM() as llm:
         llm.reply_for = lambda body: "Welcome \x1b]0;pwned\x07 to the \x1b[2J interview. Ask \x9b away."
-        run = mlsd("practice", "--plain", "--case", "delivery-time", "--minutes", "5", stdin="/end\n",
+        run = mlsd("practice", "--plain", "--case", "delivery-time", "--minutes", "5", stdin=ANSWER_AND_END,
                    env={"MLSD_HOME": str(home), "OPENAI_BASE_URL": llm.base_url, "MLSD_MODEL": "test-model"})
     assert run.returncode == 0, run.stderr
     assert not any(c in run.stdout for c in "\x1b\x07\x9b") and "Welcome \\x1b]0;pwned\\x07 to the" in run.stdout

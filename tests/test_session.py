@@ -15,7 +15,7 @@ from mlsd.interviewer.offline import OfflineInterviewer
 from mlsd.rubric.model import load_rubric
 from mlsd.rubric.tracker import EvidenceTracker
 from mlsd.sessions.practice import PracticeSession
-from mlsd.sessions.store import Store
+from mlsd.sessions.store import Store, StoreError
 from mlsd.tui.plain import PlainDialogue
 
 COVERS_ALL = [
@@ -150,6 +150,7 @@ def test_resume_rebuilds_state_from_the_store(session, cases):
     s, clock, store = session
     run(s, clock, MISSES_COLD_START_AND_FALLBACK[:6])
     row = store.session(s.id)
+    s.lock.release()  # the process that ran it has gone, and its lock with it
     resumed = PracticeSession.resume(store, row, cases.get("delivery-time"), FakeClock(row.elapsed),
                                      OfflineInterviewer())
     assert [t.text for t in resumed.turns] == [t.text for t in s.turns]
@@ -225,3 +226,14 @@ def test_a_cold_start_fallback_does_not_stop_the_model_down_fallback_from_being_
     # a concrete part of the serving path that stops answering.
     fallback = next(t for t in s.turns if t.probe == "fallback")
     assert fallback.phase == "model_serving" and re.search(r"stops responding|is slow or down|times out", fallback.text)
+
+
+def test_a_session_open_in_one_place_cannot_be_resumed_in_another(session, cases):
+    s, _, store = session
+    row = store.session(s.id)
+    with pytest.raises(StoreError, match=f"session {s.id} is open in another mlsd"):
+        PracticeSession.resume(store, row, cases.get("delivery-time"), FakeClock(row.elapsed), OfflineInterviewer())
+    asyncio.run(s.aclose())
+    again = PracticeSession.resume(store, row, cases.get("delivery-time"), FakeClock(row.elapsed),
+                                   OfflineInterviewer())
+    assert again.id == s.id

@@ -101,6 +101,13 @@ def test_the_measures_count_what_happened(cases, rubric):
     assert m.volunteered == ["turn 7: 100ms"]
 
 
+def test_every_simulated_session_lets_go_of_what_it_held(cases):
+    # Each session holds a lock while it runs: kept open, a long simulation ran out of files.
+    before = len(os.listdir("/proc/self/fd"))
+    sim = simulate(cases.get("payment-fraud"), PERSONAS["silent"], 5, 0, OfflineInterviewer)
+    assert sim.total.crashes == 0 and len(os.listdir("/proc/self/fd")) == before
+
+
 def test_a_persona_that_never_covers_a_topic_needs_no_beat_about_it_and_dodges_its_probe(cases):
     persona = PERSONAS["strong"].model_copy(update={"never": ["fallback"], "lines": PERSONAS["strong"].lines.model_copy(
         update={"answers": {**PERSONAS["strong"].lines.answers, "fallback": ["We return the rules."],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import select
 import shutil
 import sqlite3
 import subprocess
@@ -12,21 +13,14 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from cli_helpers import mlsd, one_line
+
+from bench.llm_server import FakeLLM
+from mlsd.core.transcript import Turn
+from mlsd.sessions.store import Store
 
 DATA = Path(__file__).parent / "data" / "transcripts"
 MEDIUM_TURNS = sum(1 for line in (DATA / "delivery-time.medium.txt").read_text().splitlines() if line.startswith("["))
-
-
-def mlsd(home: Path, *args, stdin: str | None = None):
-    return subprocess.run([sys.executable, "-m", "tui", *map(str, args)], input=stdin, capture_output=True, text=True,
-                          env={**os.environ, "MLSD_HOME": str(home)}, timeout=60)
-
-
-def one_line(result, *needles):
-    assert result.returncode == 2, (result.stdout, result.stderr)
-    assert "Traceback" not in result.stderr and result.stderr.strip().count("\n") == 0, result.stderr
-    for needle in needles:
-        assert needle in result.stderr
 
 
 def seeded(home: Path, n: int = 2) -> Path:
@@ -122,3 +116,65 @@ def test_a_read_only_database(tmp_path):
         one_line(mlsd(home, "import", DATA / "delivery-time.strong.txt"), "mlsd.db", "read-only")
         subprocess.run(["mount", "-o", "remount,rw", str(home)], check=True)
         intact(db, 1)
+
+
+def test_the_next_turns_index_is_read_under_the_write_lock(tmp_path):
+    store = Store(tmp_path / "m.db")
+    sid = store.create_session("delivery-time", "", "offline", 45).id
+    other = sqlite3.connect(tmp_path / "m.db", timeout=0)
+    seen: list[str] = []
+
+    def while_reading_the_index(sql: str) -> None:
+        if "max(idx)" not in sql:
+            return
+        try:  # another writer, between the read of the index and the insert that uses it
+            other.execute("BEGIN IMMEDIATE")
+            other.rollback()
+            seen.append("another writer got in")
+        except sqlite3.OperationalError:
+            seen.append("locked out")
+
+    store.db.conn.set_trace_callback(while_reading_the_index)
+    store.add_turn(sid, Turn(speaker="candidate", text="Hello there.", elapsed=3))
+    assert seen == ["locked out"]
+
+
+class Practice:
+    """`mlsd practice --plain` left running, waiting for the candidate's next answer."""
+
+    def __init__(self, home: Path, *args: str):
+        self.proc = subprocess.Popen([sys.executable, "-m", "tui", "practice", "--plain", *args],
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                     env={**os.environ, "MLSD_HOME": str(home)})
+        out = b""
+        while b"You> " not in out:
+            assert select.select([self.proc.stdout], [], [], 30)[0], out
+            chunk = self.proc.stdout.read1(4096)
+            assert chunk, (out, self.proc.stderr.read())
+            out += chunk
+
+    def end(self, answer: str) -> int:
+        self.proc.communicate(f"{answer}\n/end\n".encode(), timeout=30)
+        return self.proc.returncode
+
+
+def test_a_session_open_in_one_process_is_one_line_when_resumed_in_another(tmp_path):
+    first = Practice(tmp_path, "--case", "delivery-time", "--minutes", "5")
+    try:
+        second = mlsd(tmp_path, "practice", "--plain", "--resume", "1", stdin="Hello\n/end\n")
+    finally:
+        assert first.end("We predict minutes per order.") == 0  # answered, so the session is kept
+    one_line(second, "session 1 is open in another mlsd")
+    said = [t.text for t in Store(tmp_path / "mlsd.db").turns(1) if t.speaker == "candidate"]
+    assert said == ["We predict minutes per order."]  # nothing of the second process's
+    assert Store(tmp_path / "mlsd.db").turns(1)[-1].move == "end_early"
+    resumed = mlsd(tmp_path, "practice", "--plain", "--resume", "1")
+    one_line(resumed, "no unfinished session 1")  # it was ended by its own process, not half by both
+
+
+def test_a_plain_llm_session_ending_at_end_of_input_leaves_nothing_on_stderr(tmp_path):
+    with FakeLLM() as llm:
+        for stdin in ("How many orders a day?\n", ""):
+            run = mlsd(tmp_path, "practice", "--plain", "--case", "delivery-time", stdin=stdin,
+                       env={"OPENAI_BASE_URL": llm.base_url, "MLSD_MODEL": "test-model"})
+            assert run.returncode == 0 and run.stderr == "", run.stderr

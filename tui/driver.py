@@ -95,6 +95,9 @@ class SessionDriver:
         try:
             self._loop.run_until_complete(self._main())
         finally:
+            # A generator still open (a stream cut short) is closed on this loop, not left to
+            # garbage collection after it is gone.
+            self._loop.run_until_complete(self._loop.shutdown_asyncgens())
             self._loop.close()
             self.stopped.set()
 
@@ -117,6 +120,8 @@ class SessionDriver:
             # Left with nothing answered, typed or drawn, the session is not kept; else its clock is.
             if draft is None or not self._quietly(lambda: session.discard_if_unused(draft)):
                 self._quietly(lambda: session.save_clock(draft))
+            with suppress(*USER_FAILURES):
+                await session.aclose()  # its connections and its lock
             self._quietly(session.store.close)
 
     def stop(self, draft: str | None = None) -> None:
@@ -170,6 +175,9 @@ class SessionDriver:
 
     def save_clock(self) -> None:
         self._submit(self._call(lambda s: s.save_clock()))
+
+    def save_draft(self, text: str) -> None:
+        self._submit(self._call(lambda s: s.save_clock(draft=text)))
 
     # ------------------------------------------------------------------ jobs, on the session's loop
     def _call(self, fn: Callable[[PracticeSession], object]) -> Job:

@@ -171,5 +171,12 @@ class PlainDialogue:
                 self.say(f"\nPaused. Every turn so far is saved; resume with: mlsd practice --resume {s.id}")
             return 130
         finally:
+            self.loop.run_until_complete(self._let_go())
             self.loop.close()
         return 0
+
+    async def _let_go(self) -> None:
+        """The session's connections and lock, and any generator still open, let go of on this
+        loop before it goes."""
+        await self.s.aclose()
+        await self.loop.shutdown_asyncgens()
