@@ -58,6 +58,7 @@ def _ask(known: Known, timeout: float) -> LocalServer | None:
             data = json.loads(answer.read(1_000_000))
     except (OSError, http.client.HTTPException, ValueError):  # refused, timed out, not HTTP, not JSON
         return None
-    models = tuple(m["id"] for m in data.get("data", []) if isinstance(m, dict) and isinstance(m.get("id"), str)) \
-        if isinstance(data, dict) and isinstance(data.get("data"), list) else ()
+    # A name that is not printable cannot be shown as it is, nor typed: it is passed over.
+    models = tuple(m["id"] for m in data.get("data", []) if isinstance(m, dict) and isinstance(m.get("id"), str)
+                   and m["id"].isprintable()) if isinstance(data, dict) and isinstance(data.get("data"), list) else ()
     return LocalServer(known.name, known.port, models) if models else None

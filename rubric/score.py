@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from typing import ClassVar, Literal
 
-from pydantic import BaseModel, Field, SerializerFunctionWrapHandler, model_serializer
+from pydantic import BaseModel, Field, SerializerFunctionWrapHandler, field_validator, model_serializer
 
+from mlsd.core.printable import without_controls
 from mlsd.core.status import Status
 from mlsd.core.transcript import Transcript
 from mlsd.rubric.model import Rubric
@@ -42,6 +43,12 @@ class CriterionScore(_Sparse):
     quote: str | None = None
     reference: str | None = None  # what a strong answer says, on a missed or partial criterion of a known case
     rationale: str | None = None  # the LLM judge's reason for its status
+
+    @field_validator("rationale", mode="before")
+    @classmethod
+    def _as_text(cls, value: object) -> object:
+        # A model's words, shown on screens and in reports: no byte a terminal acts on.
+        return without_controls(value) if isinstance(value, str) else value
 
     @property
     def credit(self) -> float:

@@ -155,6 +155,24 @@ async def test_end_early_asks_first_and_no_keeps_going():
     assert "We could start with a median baseline." in [t.text for t in store.turns(1)]
 
 
+async def test_a_half_typed_answer_is_stored_while_it_is_typed_so_a_killed_app_keeps_it():
+    app, _ = make_app(Start("practice", case_id="delivery-time", seed=1))
+
+    def stored_draft() -> str:
+        store = db(app)
+        try:
+            return store.session(1).draft
+        finally:
+            store.close()
+
+    async with app.run_test() as pilot:
+        await practice_ready(pilot)
+        await pilot.press(*"half a thou")
+        await until(pilot, lambda: stored_draft() == "half a thou")
+        await pilot.press(*"ght")
+        await until(pilot, lambda: stored_draft() == "half a thought")
+
+
 async def test_quit_keeps_the_session_resumable_with_the_unsent_answer():
     app, clock = make_app(Start("practice", case_id="delivery-time", seed=1))
     async with app.run_test() as pilot:

@@ -270,3 +270,27 @@ async def test_headers_fit_80_columns_whole():
         await pilot.pause(0.1)
         head = str(app.screen.query_one("#home-head").render())
         assert head.endswith("interviewer: offline (no API key or base URL set)") and len(head) <= 78
+
+
+async def test_text_that_looks_like_markup_is_shown_as_it_is_on_every_screen():
+    from mlsd.core.transcript import Turn
+
+    app, _ = make_app()
+    store = db(app)
+    sid = store.create_session("evil-[/b]-[red]x", "Title [/i] here", "imported [bold]", 45, status="imported").id
+    store.add_turn(sid, Turn(speaker="interviewer", text="Hi [/b] there.", elapsed=0))
+    store.add_turn(sid, Turn(speaker="candidate", elapsed=5, text="New restaurants with no history [/red] use the "
+                             "city median prep time [link=http://x]for their cuisine[/link]."))
+    screens = [  # what the screen holds once loaded, and where it shows the session's text
+        (Start("replay", session_id=sid), ReplayScreen, "data", lambda s: s.query_one("#replay-head").render()),
+        (Start("report", session_id=sid), ReportScreen, "result", lambda s: s.query_one("#report-head").render()),
+        (Start("history"), HistoryScreen, "items", lambda s: s.query_one("#sessions").get_row_at(0)[2]),
+        (Start("home"), HomeScreen, "recent", lambda s: s.query_one("#recent").get_row_at(0)[2]),
+    ]
+    for start, kind, loaded, text_of in screens:
+        app, _ = make_app(start)
+        async with app.run_test(size=(120, 32)) as pilot:
+            await until(pilot, lambda app=app, kind=kind, loaded=loaded: isinstance(app.screen, kind)
+                        and getattr(app.screen, loaded))
+            await pilot.pause()
+            assert "[/" in str(text_of(app.screen)), start.screen

@@ -15,8 +15,10 @@ from cli_helpers import mlsd, one_line
 
 from mlsd.core.transcript import Transcript, Turn
 from mlsd.prompts.loader import load_cases
+from mlsd.rubric.debrief import debrief
 from mlsd.rubric.model import load_rubric
 from mlsd.rubric.offline_scorer import score_transcript
+from mlsd.rubric.references import with_references
 from mlsd.rubric.report import ReportInput, render_report
 from mlsd.rubric.tracker import MAX_TURN_CHARS
 from mlsd.sessions.importing import load_file
@@ -312,6 +314,24 @@ def test_the_markdown_report_keeps_titles_and_quotes_on_their_line_and_passes_no
     headings = [line for line in md.splitlines() if line.startswith("#")]
     assert headings[0] == f"# Delivery # Owned &lt;b&gt;bold&lt;/b&gt;: {report.overall:.0f}/100"
     assert not any("Injected" in h or "Owned" in h for h in headings[1:])
+
+
+def test_the_markdown_debrief_keeps_the_judges_words_and_the_references_on_their_line(cases, rubric):
+    t = transcript("delivery-time.medium")
+    hostile = "<script>alert(1)</script>\n## Injected heading\n<img src=x onerror=alert(2)>"
+    case = cases.get("delivery-time")
+    case = case.model_copy(update={"references": {**case.references, "fallback": "Strong " + hostile}})
+    report = with_references(score_transcript(t, case), case)
+    fallback = report.categories["system_design"].criteria
+    at = next(n for n, c in enumerate(fallback) if c.id == "fallback")
+    fallback[at] = fallback[at].model_copy(update={"rationale": "Judged " + hostile})
+    data = ReportInput(report=report, transcript=t, title="Delivery", meta={"session": "1"},
+                       debrief=debrief(report, t, rubric, case))
+    md = render_report(data, "md")
+    assert "<script>" not in md and "<img" not in md
+    assert "Strong &lt;script&gt;alert(1)&lt;/script&gt; ## Injected heading" in md
+    assert "Judged &lt;script&gt;alert(1)&lt;/script&gt; ## Injected heading" in md
+    assert not any("Injected" in line for line in md.splitlines() if line.startswith("#"))
 
 
 def test_only_the_first_part_of_a_huge_turn_is_read_so_each_turn_costs_a_bounded_amount(cases):

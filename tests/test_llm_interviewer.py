@@ -199,6 +199,18 @@ def test_a_stream_ending_with_a_finish_reason_or_with_done_is_a_whole_reply(tmp_
 
 
 @respx.mock
+def test_an_error_a_server_streams_is_told_without_the_bytes_a_terminal_acts_on(tmp_path, cases):
+    error = b'data: {"error": {"message": "overloaded \\u001b[2J\\u001b]0;owned\\u0007"}}\n\n'
+    respx.post(URL).mock(return_value=httpx.Response(200, headers={"content-type": "text/event-stream"},
+                                                     content=error))
+    interviewer = TakeoverInterviewer(llm(), OfflineInterviewer())
+    s, _, _ = session_with(interviewer, tmp_path, cases)
+    chunks_of(s.open())
+    [notice] = interviewer.notices
+    assert "overloaded \\x1b[2J\\x1b]0;owned\\x07" in notice and "\x1b" not in notice and "\x07" not in notice
+
+
+@respx.mock
 def test_a_bad_key_and_an_unknown_model_are_reported_at_start():
     respx.post(URL).mock(return_value=httpx.Response(401, json={"error": {"message": "Incorrect API key"}}))
     with pytest.raises(EndpointError, match=r"refused the API key \(401\)"):

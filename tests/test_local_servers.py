@@ -7,6 +7,9 @@ import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from textual.widgets import OptionList
+from textual.widgets._toast import Toast
+
 from bench.llm_server import FakeLLM
 from mlsd.llm.local_servers import KNOWN, Known, find_local_server
 from mlsd.sessions.service import Service, load_catalog
@@ -92,6 +95,21 @@ async def test_the_home_screen_names_the_server_it_found_and_sends_nothing_until
             assert s.endpoint().label == f"qwen2.5@127.0.0.1:{port_of(llm)}"
             assert "interviewer: qwen2.5@127.0.0.1" in str(home.query_one("#home-head").render())
             assert llm.seen == ["GET /v1/models"]  # accepted: still nothing sent until an interview asks
+
+
+async def test_model_names_are_shown_as_they_are_and_unprintable_ones_passed_over():
+    with FakeLLM(models=("\x1b[2Jwipe", "evil[/b]", "x[link=https://e.example]y")) as llm:
+        app, _ = make_app(local_servers=[Known("Ollama", port_of(llm))])
+        async with app.run_test(size=(100, 32), notifications=True) as pilot:
+            await offered(pilot)
+            shown = [str(o.prompt) for o in app.screen.query_one(OptionList).options]
+            assert shown == ["evil[/b]", "x[link=https://e.example]y"]
+            await pilot.press("enter")
+            await until(pilot, lambda: isinstance(app.screen, HomeScreen))
+            assert app.service.settings.model == "evil[/b]"
+            assert "interviewer: evil[/b]@127.0.0.1" in str(app.screen.query_one("#home-head").render())
+            # The notice of the accepted server names it as it is.
+            await until(pilot, lambda: any("evil[/b]" in str(t.render()) for t in app.screen.query(Toast)))
 
 
 async def test_escape_keeps_the_offline_interviewer():

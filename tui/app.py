@@ -25,6 +25,7 @@ from mlsd.tui.screens.home import HomeScreen
 from mlsd.tui.screens.practice import PracticeScreen
 from mlsd.tui.screens.replay import ReplayScreen
 from mlsd.tui.screens.report import ReportScreen
+from mlsd.tui.widgets.fmt import literal
 
 
 @dataclass
@@ -62,7 +63,7 @@ class MlsdApp(App[None]):
         self.run_worker(_warm_up_markdown, thread=True, name="warm-up")
         self.push_screen(HomeScreen())
         for err in self.service.catalog.errors:
-            self.notify(f"skipped {err}", title="Case file", severity="warning", timeout=10)
+            self.notify(literal(f"skipped {err}"), title="Case file", severity="warning", timeout=10)
         start = self.start
         if start.screen == "practice" and start.case_id:
             self.start_practice(start.case_id, seed=start.seed, focus=start.focus, minutes=start.minutes)
@@ -84,7 +85,7 @@ class MlsdApp(App[None]):
             case = service.case(case_id)
             plan = service.practice_plan(focus, minutes)
         except SessionError as exc:
-            self.notify(str(exc), severity="error")
+            self.notify(literal(str(exc)), severity="error")
             return
         seed = new_seed() if seed is None else seed
 
@@ -104,7 +105,7 @@ class MlsdApp(App[None]):
 
     def _resume(self, found: SessionRow | str) -> None:
         if isinstance(found, str):
-            self.notify(found, severity="warning")
+            self.notify(literal(found), severity="warning")
             return
         row, service = found, self.service
 
@@ -121,9 +122,9 @@ class MlsdApp(App[None]):
         """The user accepted a local server: it is the interviewer and the judge from now on, in this run."""
         self.service.use_local_server(server.base_url, model)
         self.local_servers = ()
-        self.notify(f"{server.name} ({model}) is the interviewer and the judge for this run. To keep it, put "
-                    f'base_url = "{server.base_url}" and model = "{model}" in {self.service.settings.config_file}.',
-                    title="Local LLM", timeout=12)
+        self.notify(literal(f"{server.name} ({model}) is the interviewer and the judge for this run. To keep it, put "
+                            f'base_url = "{server.base_url}" and model = "{model}" in '
+                            f"{self.service.settings.config_file}."), title="Local LLM", timeout=12)
 
     # ------------------------------------------------------------------ other screens
     def open_report(self, session_id: int) -> None:

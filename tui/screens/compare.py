@@ -37,7 +37,7 @@ class CompareScreen(MlsdScreen):
         return self.service.rubric
 
     def compose(self) -> ComposeResult:
-        yield Label(f"Comparing session {self.a} with session {self.b}…", id="compare-head")
+        yield Label(f"Comparing session {self.a} with session {self.b}…", id="compare-head", markup=False)
         with Horizontal(id="compare-top"):
             scores: DataTable[str | Text] = DataTable(id="compare-scores", cursor_type="none", zebra_stripes=True)
             scores.border_title = "Scores"

@@ -14,6 +14,7 @@ from mlsd.sessions.store import Store
 from mlsd.tui.db import in_thread
 from mlsd.tui.screens.base import MlsdScreen
 from mlsd.tui.screens.confirm import ConfirmScreen
+from mlsd.tui.widgets.fmt import literal
 from mlsd.tui.widgets.head_line import HeadLine
 
 COLUMNS = (("id", "ID"), ("date", "Date"), ("case", "Case"), ("kind", "Kind"), ("overall", "Score"),
@@ -41,8 +42,8 @@ def cells(s: SessionSummary, wide: bool = True) -> tuple[object, ...]:
     status = r.status.replace("_", " ") + (", no answers" if s.junk else "")
     overall = "-" if s.overall is None else f"{s.overall:.0f}"
     date = r.started[:16].replace("T", " ") if wide else r.started[5:10]
-    return (r.id, date, r.case_id, kind(s), overall, s.level or "-", status,
-            f"{r.minutes:g}", r.backend + (f" {r.model}" if r.model else ""))
+    return (r.id, date, literal(r.case_id), kind(s), overall, s.level or "-", status,
+            f"{r.minutes:g}", literal(r.backend + (f" {r.model}" if r.model else "")))
 
 
 class HistoryScreen(MlsdScreen):

@@ -19,7 +19,7 @@ from mlsd.sessions.progress import Progress
 from mlsd.tui.db import in_thread
 from mlsd.tui.screens.base import MlsdScreen
 from mlsd.tui.screens.local_llm import LocalServerScreen
-from mlsd.tui.widgets.fmt import clip
+from mlsd.tui.widgets.fmt import clip, literal
 from mlsd.tui.widgets.head_line import HeadLine
 from mlsd.tui.widgets.trend import Trend
 
@@ -134,7 +134,7 @@ class HomeScreen(MlsdScreen):
         cases.add_column("Prompt", key="prompt", width=prompt_w)
         cases.add_column("Source", key="source", width=source_w)
         for case, source in zip(catalog, sources, strict=True):
-            cases.add_row(case.title, clip(case.summary, prompt_w), source, key=case.id)
+            cases.add_row(literal(case.title), literal(clip(case.summary, prompt_w)), literal(source), key=case.id)
         if catalog:
             cases.move_cursor(row=min(keep, len(catalog) - 1))
 
@@ -168,8 +168,8 @@ class HomeScreen(MlsdScreen):
         recent.clear(columns=True)
         for i, (key, title) in enumerate(RECENT_COLUMNS):
             recent.add_column(title, key=key, width=max([len(title)] + [len(row[i]) for row in rows]))
-        for row in rows:
-            recent.add_row(*row, key=row[0])
+        for row in rows:  # widths from the text as shown; the case cell is not read as markup
+            recent.add_row(*row[:2], literal(row[2]), *row[3:], key=row[0])
         recent.border_subtitle = "" if self.items else "none yet"
         if self.recent:
             recent.move_cursor(row=min(keep, len(self.recent) - 1))
@@ -184,7 +184,7 @@ class HomeScreen(MlsdScreen):
             return
         case_id = self._row("cases")
         case = self.service.catalog.get(case_id) if case_id else None
-        on = f" on {case.title}" if case else ""
+        on = f" on {literal(case.title)}" if case else ""
         lines = [f"[b]{hint.text}[/b]", f"[b]d[/b] starts a {DRILL_MINUTES}-minute {hint.name.lower()} drill{on}"]
         ranked = self.progress.ranking if self.progress else []
         ranking = [f"{r.name:<18} {r.average:>3.0f} [$accent]{'█' * round(r.average / 10)}[/]"

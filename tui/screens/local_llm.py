@@ -27,7 +27,7 @@ class LocalServerScreen(ModalScreen[str | None]):
             yield Label(f"{s.name} is running at {s.base_url}. Use it as the interviewer and the judge "
                         "for this run? Nothing has been sent to it yet.\n\nThe model to use (Enter picks it, "
                         "Escape keeps the offline interviewer):", id="question")
-            yield OptionList(*s.models, id="models")
+            yield OptionList(*s.models, id="models", markup=False)  # a server's names, shown as they are
 
     def on_mount(self) -> None:
         self.query_one(OptionList).focus()

@@ -35,14 +35,16 @@ from mlsd.tui.screens.confirm import ConfirmScreen
 from mlsd.tui.widgets.answer_box import AnswerBox, DiagramArea
 from mlsd.tui.widgets.chat import ChatLog, ChatMessage
 from mlsd.tui.widgets.countdown import Countdown
-from mlsd.tui.widgets.fmt import stamp
+from mlsd.tui.widgets.fmt import literal, stamp
 from mlsd.tui.widgets.phase_bar import PhaseBar
 from mlsd.tui.widgets.status_line import StatusLine
 
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 TICK_SECONDS = 0.25
 CLOCK_SAVE_TICKS = 40  # every 10 s
-DIAGRAM_SAVE_AFTER = 1.0  # seconds of no typing in the diagram before it is stored
+# Seconds of no typing before the diagram, or the answer not yet sent, is stored: a killed
+# app loses at most this much of either.
+SAVE_AFTER = 1.0
 
 
 class Mode(Enum):
@@ -111,12 +113,14 @@ class PracticeScreen(MlsdScreen):
         self._frame = 0
         self._diagram_timer: Timer | None = None
         self._diagram_saved: str | None = None  # None until the stored diagram is on screen
+        self._draft_timer: Timer | None = None
+        self._draft_saved: str | None = None  # the same for the unsent answer
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
         with Horizontal(id="topbar"):
             drill = f" · {self.service.rubric.category(self.plan.focus).name} drill" if self.plan.focus else ""
-            yield Label(self.case.title + drill, id="case-name")
+            yield Label(self.case.title + drill, id="case-name", markup=False)
             yield Countdown(self.plan, id="countdown")
         yield PhaseBar(self.plan, id="phases")
         with Horizontal(id="work"):
@@ -219,6 +223,7 @@ class PracticeScreen(MlsdScreen):
         if message.diagram:
             self.query_one(DiagramArea).load_at_end(message.diagram)
         self._diagram_saved = message.diagram
+        self._draft_saved = message.draft
         if message.draft:
             self.query_one(AnswerBox).load_at_end(message.draft)
         self.pacing.stirred(self._now())
@@ -256,7 +261,7 @@ class PracticeScreen(MlsdScreen):
 
     def on_backend_notice(self, message: BackendNotice) -> None:
         self.label = message.label
-        self.notify(message.text, title="Interviewer", severity="warning", timeout=8)
+        self.notify(literal(message.text), title="Interviewer", severity="warning", timeout=8)
 
     def on_session_scored(self, message: SessionScored) -> None:
         if message.report is None:  # nothing was answered: the session was not kept
@@ -266,7 +271,7 @@ class PracticeScreen(MlsdScreen):
         self.mlsd.show_report_after_practice(message.session_id)
 
     def on_driver_failed(self, message: DriverFailed) -> None:
-        self.notify(message.error, title="Could not go on", severity="error", timeout=12)
+        self.notify(literal(message.error), title="Could not go on", severity="error", timeout=12)
         if message.draft:
             self.query_one(AnswerBox).give_back(message.draft)
             if self._sent is not None and self._sent.text == message.draft:
@@ -306,20 +311,33 @@ class PracticeScreen(MlsdScreen):
     @on(TextArea.Changed, "#answer")
     def answer_changed(self) -> None:
         self.pacing.stirred(self._now())
+        if self._draft_saved is None or self.query_one(AnswerBox).text == self._draft_saved:
+            return  # the stored draft arriving, not the candidate typing
+        self._draft_timer = self._restart(self._draft_timer, self._flush_draft)
+
+    def _flush_draft(self) -> None:
+        self._draft_timer = self._restart(self._draft_timer, None)
+        text = self.query_one(AnswerBox).text
+        if self._draft_saved is not None and text != self._draft_saved and self.mode is not Mode.SCORING:
+            self._draft_saved = text
+            self.driver.save_draft(text)
+
+    def _restart(self, timer: Timer | None, then: Callable[[], None] | None) -> Timer | None:
+        """`timer` stopped and, with `then`, a new one calling it `SAVE_AFTER` seconds from now:
+        one save after the last keystroke, not one per keystroke."""
+        if timer is not None:
+            timer.stop()
+        return self.set_timer(SAVE_AFTER, then) if then is not None else None
 
     @on(TextArea.Changed, "#diagram")
     def diagram_changed(self) -> None:
         self.pacing.stirred(self._now())  # drawing is not silence
         if self._diagram_saved is None or self.query_one("#diagram", TextArea).text == self._diagram_saved:
             return  # the stored diagram arriving, not the candidate drawing
-        if self._diagram_timer is not None:
-            self._diagram_timer.stop()
-        self._diagram_timer = self.set_timer(DIAGRAM_SAVE_AFTER, self._flush_diagram)
+        self._diagram_timer = self._restart(self._diagram_timer, self._flush_diagram)
 
     def _flush_diagram(self) -> None:
-        if self._diagram_timer is not None:
-            self._diagram_timer.stop()
-            self._diagram_timer = None
+        self._diagram_timer = self._restart(self._diagram_timer, None)
         text = self.query_one("#diagram", TextArea).text
         if self._diagram_saved is not None and text != self._diagram_saved and self.mode is not Mode.SCORING:
             self._diagram_saved = text
@@ -343,6 +361,7 @@ class PracticeScreen(MlsdScreen):
         elif self.mode.running:
             self.clock.pause()
             self._flush_diagram()
+            self._flush_draft()
             self.driver.save_clock()
             self.mode = Mode.PAUSED
 

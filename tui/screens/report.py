@@ -32,7 +32,7 @@ from mlsd.sessions.reporting import SessionReport
 from mlsd.tui.db import in_thread
 from mlsd.tui.screens.base import MlsdScreen
 from mlsd.tui.widgets.debrief_view import debrief_view
-from mlsd.tui.widgets.fmt import clip, stamp
+from mlsd.tui.widgets.fmt import clip, literal, stamp
 from mlsd.tui.widgets.head_line import HeadLine
 from mlsd.tui.widgets.score_bars import ScoreBars
 from mlsd.tui.widgets.timeline import Timeline
@@ -173,7 +173,7 @@ class ReportScreen(MlsdScreen):
                     f"{c.turn} {stamp(turns[c.turn].elapsed)}" if c.turn in turns else "")
                 how = HOW[c.prompted] if c.status in ("met", "partial") else ""
                 table.add_row(Text(MARK[c.status], style=styles[c.status]), clip(names.get(c.id, c.id), name_width),
-                              how, where, clip((c.quote or "").replace("\n", " "), quote_width), key=c.id)
+                              how, where, literal(clip((c.quote or "").replace("\n", " "), quote_width)), key=c.id)
         self._detail()
         if first:
             table.focus()

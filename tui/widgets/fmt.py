@@ -1,9 +1,13 @@
-"""How times and long text are shown on screen, the same way everywhere."""
+"""How times and long text are shown on screen, the same way everywhere. Text from users,
+files and models is shown as it is: never read as Textual markup, where `[/b]` in a case id
+would be a crash and `[link=...]` a link."""
 from collections.abc import Sequence
+
+from rich.markup import escape
 
 from mlsd.core.transcript import stamp
 
-__all__ = ["clip", "fit", "stamp"]
+__all__ = ["clip", "fit", "literal", "stamp"]
 SEP = " · "
 
 
@@ -25,3 +29,9 @@ def fit(parts: Sequence[tuple[str, int]], width: int) -> str:
 
 def _joined(parts: Sequence[tuple[str, int]]) -> str:
     return "".join((" " if t.startswith("(") else SEP) + t if i else t for i, (t, _) in enumerate(parts))
+
+
+def literal(text: str) -> str:
+    """`text` where it is read as markup (a table cell, a notification), shown as it is. Cut
+    it to width first: the escapes take no room on screen."""
+    return escape(text)

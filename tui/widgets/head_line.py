@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
@@ -20,5 +21,6 @@ class HeadLine(Widget):
     def show(self, *parts: tuple[str, int]) -> None:
         self.parts = tuple(parts)
 
-    def render(self) -> str:
-        return fit(self.parts, self.content_size.width)
+    def render(self) -> Text:
+        # Case titles, case ids, model names and hosts: shown as they are, never read as markup.
+        return Text(fit(self.parts, self.content_size.width))
