@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHES = ["bench.startup", "bench.scoring", "bench.stall", "bench.streaming", "bench.tokens"]
+BENCHES = ["bench.startup", "bench.scoring", "bench.big_transcripts", "bench.stall", "bench.streaming", "bench.tokens"]
 
 
 def main(names: list[str]) -> int:

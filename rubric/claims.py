@@ -153,21 +153,24 @@ class ClaimJudge:
         self.rubric = rubric
         self.turns = dict(transcript.numbered())
         self.recitation = Recitation()
-        self._heard = self._numbers_heard()
+        self._first_heard = self._numbers_heard()
         self._prompt = self._prompt_words()
         self._load = self._sentence_loads(tracker.mentions)
         self._spans: dict[int, list] = {}
 
-    def _numbers_heard(self) -> dict[int, set[str]]:
-        """For each turn, the numbers the interviewer had said before it: restating them is not
-        the candidate's own estimate."""
-        heard: set[str] = set()
-        out: dict[int, set[str]] = {}
+    def _numbers_heard(self) -> dict[str, int]:
+        """Each number the interviewer said, and the turn it was first said in: restating it
+        later is not the candidate's own estimate."""
+        first: dict[str, int] = {}
         for n, turn in self.transcript.numbered():
-            out[n] = set(heard)
             if turn.speaker == "interviewer":
-                heard |= _numbers(turn.text)
-        return out
+                for x in _numbers(turn.text):
+                    first.setdefault(x, n)
+        return first
+
+    def _own(self, numbers: set[str], turn: int) -> set[str]:
+        """Of `numbers` said in `turn`, those the interviewer had not said before it."""
+        return {x for x in numbers if self._first_heard.get(x, turn) >= turn}
 
     def _prompt_words(self) -> dict[int, set[str]]:
         """For each candidate turn, the problem's words in the question it answers: repeating
@@ -198,7 +201,7 @@ class ClaimJudge:
         anchors = self.vocabulary.anchors(backed)
         if m.with_probe:  # the question's words carried the rule: they are not the answer's own
             anchors -= self._prompt.get(m.turn, set())
-        own = _numbers(backed) - self._heard.get(m.turn, set())
+        own = self._own(_numbers(backed), m.turn)
         load = len(self._load.get((m.turn, first.span.start), ()))
         crowded = load >= CROWDED_CRITERIA and len(first.words) / load < CROWDED_WORDS_EACH
         signals: list[str] = []
@@ -252,7 +255,7 @@ class ClaimJudge:
                     continue
                 # The problem's words and the candidate's own numbers both tie talk to this system.
                 anchors = self.vocabulary.anchors(span.text) | {
-                    f"#{x}" for x in _numbers(span.text) - self._heard.get(n, set())}
+                    f"#{x}" for x in self._own(_numbers(span.text), n)}
                 terms = {m for name, found in sentence.matches.items() if not name.startswith(_SIGNALS_ONLY)
                          for m in found if _is_term(m) and not self.vocabulary.anchors(m)}
                 self.recitation.anchors += len(anchors)
@@ -275,6 +278,8 @@ class ClaimJudge:
         """A claim the interviewer then asks about ("which heuristic?", "how many machines?")
         and the candidate answers thinly is held back a level: it was named, not known."""
         numbered = self.transcript.numbered()
+        index = _ByTurn(claims)
+        held: dict[str, int] = {}  # per criterion, how many of its claims (in turn order) are held back
         for i, (_, turn) in enumerate(numbered):
             if turn.speaker != "interviewer" or i == 0 or i + 1 >= len(numbered):
                 continue
@@ -282,7 +287,7 @@ class ClaimJudge:
             after_n, after = numbered[i + 1]
             if before.speaker != "candidate" or after.speaker != "candidate":
                 continue
-            targets = self._targets(turn.text, before_n, claims)
+            targets = self._targets(turn.text, index.raised.get(before_n, []))
             if targets is None:
                 continue  # not a request for specifics
             self.recitation.follow_ups += 1
@@ -290,15 +295,18 @@ class ClaimJudge:
                 continue
             self.recitation.evaded += 1
             for cid in targets:
-                answered = [c for c in claims.get(cid, []) if c.turn == after_n and c.status == MET]
-                if answered:
+                if any(c.status == MET for c in index.at.get((cid, after_n), [])):
                     continue
                 # The concept was shown not to be known: what was said of it so far counts a level less.
-                for c in claims.get(cid, []):
-                    if c.turn <= before_n and "thin follow-up" not in c.signals:
+                found, k = claims.get(cid, []), held.get(cid, 0)
+                while k < len(found) and found[k].turn <= before_n:
+                    c = found[k]
+                    if "thin follow-up" not in c.signals:
                         c.status = Level(c.status - 1)
                         c.signals.append("thin follow-up")
                         self.recitation.thin_follow_ups.append(cid)
+                    k += 1
+                held[cid] = k
 
     def probe_handling(self, claims: dict[str, list[Claim]]) -> tuple[Level, int | None, str | None]:
         """How the probes were handled: an answer counts when it backs the probed point up or
@@ -307,9 +315,10 @@ class ClaimJudge:
         if not answers:
             return MISSED, None, None
         good = []
+        index = _ByTurn(claims)
         for a in answers:
             asked, said = self.turns[a.probe_turn].text, self.turns[a.answer_turn].text
-            backed = any(c.turn == a.answer_turn and c.status == MET for c in claims.get(a.criterion, []))
+            backed = any(c.status == MET for c in index.at.get((a.criterion, a.answer_turn), []))
             if a.answered and (backed or not self._thin(said, asked, a.answer_turn)):
                 good.append(a)
         share = len(good) / len(answers)
@@ -317,14 +326,13 @@ class ClaimJudge:
         first = good[0] if good else None
         return level, (first.turn if first else None), (first.quote if first else None)
 
-    def _targets(self, question: str, claim_turn: int, claims: dict[str, list[Claim]]) -> list[str] | None:
-        """The criteria raised in `claim_turn` that the interviewer's question asks to make
-        concrete: those the question names, or else all of them; None when the question does
-        not ask for specifics."""
+    def _targets(self, question: str, raised: list[str]) -> list[str] | None:
+        """Of the criteria `raised` in the turn before, those the interviewer's question asks to
+        make concrete: those the question names, or else all of them; None when the question
+        does not ask for specifics."""
         asked = [s for s in sentences(question) if is_question(s.text)]
         if not asked or not any(_FOLLOW_UP.search(s.text) for s in asked):
             return None
-        raised = [cid for cid, found in claims.items() if any(c.turn == claim_turn for c in found)]
         window = Window([Sentence(s, self.tracker.book) for s in asked])
         return [cid for cid in raised if window.touches(self.rubric.criterion(cid))] or raised
 
@@ -332,5 +340,20 @@ class ClaimJudge:
         if _EVASIVE.search(answer):
             return True
         new = self.vocabulary.anchors(answer) - self.vocabulary.anchors(question)
-        own = _numbers(answer) - self._heard.get(turn, set())
+        own = self._own(_numbers(answer), turn)
         return len(words(answer)) < 40 and len(new) < 2 and not own
+
+
+class _ByTurn:
+    """Claims looked up by criterion and turn, and the criteria raised in each turn, without
+    going through every claim each time: grading stays linear in the transcript."""
+
+    def __init__(self, claims: dict[str, list[Claim]]) -> None:
+        self.at: dict[tuple[str, int], list[Claim]] = {}
+        self.raised: dict[int, list[str]] = {}
+        for cid, found in claims.items():
+            for c in found:
+                self.at.setdefault((cid, c.turn), []).append(c)
+                in_turn = self.raised.setdefault(c.turn, [])
+                if not in_turn or in_turn[-1] != cid:
+                    in_turn.append(cid)

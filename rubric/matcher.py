@@ -195,9 +195,17 @@ def _word_starts(pattern: str) -> set[str] | None:
     return out
 
 
+# The negation patterns reach a few words either side of a match; reading only this far keeps
+# a long sentence's cost linear in its length, not quadratic.
+_NEGATION_REACH = 200
+
+
 def _negated(text: str, start: int, end: int) -> bool:
-    before = _CLAUSE_BREAK.split(text[:start])[-1]
-    after = _CLAUSE_BREAK.split(text[end:])[0]
+    near = text[max(0, start - _NEGATION_REACH):start]
+    if start > _NEGATION_REACH:
+        near = near.partition(" ")[2]  # from a word's start, not the middle of one
+    before = _CLAUSE_BREAK.split(near)[-1]
+    after = _CLAUSE_BREAK.split(text[end:end + _NEGATION_REACH])[0]
     return bool(_NEGATED_BEFORE.search(before) or _NEGATED_AFTER.search(after))
 
 

@@ -13,7 +13,7 @@ from mlsd.rubric.claims import Claim, ClaimJudge
 from mlsd.rubric.level import with_level
 from mlsd.rubric.model import Rubric, load_rubric
 from mlsd.rubric.score import CriterionScore, ScoreReport, assemble, verify_quotes
-from mlsd.rubric.tracker import EvidenceTracker
+from mlsd.rubric.tracker import EvidenceTracker, bounded
 from mlsd.rubric.vocabulary import ProblemVocabulary
 
 # From this recitation strength on, the level estimate says so and is capped.
@@ -32,6 +32,7 @@ def track(transcript: Transcript, case: Case | None, rubric: Rubric, plan: Plan 
 def judged(transcript: Transcript, case: Case | None, rubric: Rubric,
            plan: Plan | None = None) -> tuple[EvidenceTracker, ClaimJudge, dict[str, list[Claim]]]:
     """The whole transcript tracked and every claim graded, by criterion."""
+    transcript = transcript.model_copy(update={"turns": [bounded(t) for t in transcript.turns]})
     vocabulary = ProblemVocabulary.of(case, transcript, rubric.problem_words.get("generic", []))
     applies = applicability(transcript, case, rubric)
     tracker = track(transcript, case, rubric, plan, vocabulary, set(applies.not_applicable))

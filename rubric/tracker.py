@@ -25,6 +25,14 @@ _DUMP_CRITERIA, _DUMP_WORDS_PER, _LIST_ITEM_WORDS = 4, 8, 4
 _LIST_SPLIT = re.compile(r",|;|\band\b|\bor\b|\bplus\b", re.IGNORECASE)
 # A turn of many short sentences, each naming another criterion, is the same list in disguise.
 _TURN_DUMP_SENTENCES, _TURN_DUMP_MEDIAN_WORDS = 4, 9
+# What one turn can show is read from its first this many characters: a turn pasted at
+# megabytes costs what this costs, and scoring stays linear in the number of turns.
+MAX_TURN_CHARS = 20_000
+
+
+def bounded(turn: Turn) -> Turn:
+    """The part of `turn` the scorer reads."""
+    return turn if len(turn.text) <= MAX_TURN_CHARS else turn.model_copy(update={"text": turn.text[:MAX_TURN_CHARS]})
 
 
 @dataclass
@@ -107,12 +115,15 @@ class EvidenceTracker:
         self._pending: tuple[int, str] | None = None
         self._pending_text = ""
         self._answers: list[ProbeAnswer] = []
+        self._answered = 0  # of them, kept as they come: grading stays linear in the turns
+        self._first_answered: ProbeAnswer | None = None
         self._questions: list[tuple[int, str]] = []
         self.mentions: list[Mention] = []
 
     # ------------------------------------------------------------------ feeding turns
     def add(self, turn: Turn) -> TurnEvidence:
         self.turn_no += 1
+        turn = bounded(turn)
         if turn.speaker == "interviewer":
             self._interviewer_turn(turn)
             return TurnEvidence()
@@ -309,15 +320,18 @@ class EvidenceTracker:
         quote = usable[0].span.text if usable and answered else None
         self._answers.append(ProbeAnswer(probe_turn, cid, answered, quote, self.turn_no if answered else None,
                                          self.turn_no))
+        if answered:
+            self._answered += 1
+            self._first_answered = self._first_answered or self._answers[-1]
         self._grade_probes()
 
     def _grade_probes(self) -> None:
         if self._probes_criterion is None:
             return
         finding = self.findings[self._probes_criterion.id]
-        share = sum(a.answered for a in self._answers) / len(self._answers)
+        share = self._answered / len(self._answers)
         finding.level = Level.MET if share >= 2 / 3 else Level.PARTIAL if share >= 1 / 3 else Level.MISSED
-        first = next((a for a in self._answers if a.answered), None)
+        first = self._first_answered
         finding.turn, finding.quote = (first.turn, first.quote) if first else (None, None)
         finding.prompted = True
 
