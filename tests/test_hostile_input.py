@@ -11,7 +11,8 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from cli_helpers import mlsd, one_line
+from cli_helpers import mlsd as in_a_process
+from cli_helpers import one_line
 
 from mlsd.core.transcript import Transcript, Turn
 from mlsd.prompts.loader import load_cases
@@ -63,8 +64,20 @@ def sessions_in(home: Path) -> int:
         conn.close()
 
 
+@pytest.fixture
+def mlsd(cli, monkeypatch):
+    """`mlsd ARGS` with MLSD_HOME `home` and `env` set, run in this process (starting Python for
+    each would double this file's time). What needs a process of its own (a read that could
+    hang, a full device as standard output, a file size limit) uses `in_a_process`."""
+    def run(home: Path, *args, stdin: str = "", env: dict[str, str] | None = None):
+        for name, value in {"MLSD_HOME": str(home), **(env or {})}.items():
+            monkeypatch.setenv(name, value)
+        return cli(*args, stdin=stdin)
+    return run
+
+
 # ---------------------------------------------------------------------- nested too deeply
-def test_a_case_file_nested_fifty_thousand_deep_is_skipped_with_one_line_and_the_others_load(isolated_home):
+def test_a_case_file_nested_fifty_thousand_deep_is_skipped_with_one_line_and_the_others_load(mlsd, isolated_home):
     (isolated_home / "cases").mkdir(parents=True)
     (isolated_home / "cases" / "deep.toml").write_text("x = " + "[" * DEEP + "]" * DEEP + "\n")
     result = mlsd(isolated_home, "cases")
@@ -73,13 +86,13 @@ def test_a_case_file_nested_fifty_thousand_deep_is_skipped_with_one_line_and_the
     assert all(case in result.stdout for case in ("delivery-time", "payment-fraud", "product-recs"))
 
 
-def test_a_config_file_nested_too_deeply_is_one_line(isolated_home):
+def test_a_config_file_nested_too_deeply_is_one_line(mlsd, isolated_home):
     isolated_home.mkdir(parents=True)
     (isolated_home / "config.toml").write_text("theme = " + "[" * DEEP + "]" * DEEP + "\n")
     one_line(mlsd(isolated_home, "history"), "config.toml", "nested")
 
 
-def test_deeply_nested_json_is_one_line_for_import_and_for_score(isolated_home, tmp_path):
+def test_deeply_nested_json_is_one_line_for_import_and_for_score(mlsd, isolated_home, tmp_path):
     deep = tmp_path / "deep.json"
     deep.write_text('{"format": "mlsd-session", "session": ' + "[" * DEEP + "]" * DEEP + "}")
     one_line(mlsd(isolated_home, "import", deep), "deep.json", "nested")
@@ -89,26 +102,26 @@ def test_deeply_nested_json_is_one_line_for_import_and_for_score(isolated_home, 
 
 # ---------------------------------------------------------------------- not a regular file, or too big
 def test_importing_dev_zero_is_one_line_at_once(isolated_home):
-    one_line(mlsd(isolated_home, "import", "/dev/zero"), "/dev/zero", "regular file")
-    one_line(mlsd(isolated_home, "score", "/dev/zero"), "/dev/zero", "regular file")
+    one_line(in_a_process(isolated_home, "import", "/dev/zero"), "/dev/zero", "regular file")
+    one_line(in_a_process(isolated_home, "score", "/dev/zero"), "/dev/zero", "regular file")
 
 
 def test_importing_a_fifo_is_one_line_instead_of_waiting_forever(isolated_home, tmp_path):
     fifo = tmp_path / "talk.txt"
     os.mkfifo(fifo)
-    one_line(mlsd(isolated_home, "import", fifo), "talk.txt", "FIFO")
-    one_line(mlsd(isolated_home, "score", fifo), "talk.txt", "FIFO")
+    one_line(in_a_process(isolated_home, "import", fifo), "talk.txt", "FIFO")
+    one_line(in_a_process(isolated_home, "score", fifo), "talk.txt", "FIFO")
 
 
 def test_a_fifo_in_the_cases_folder_is_skipped_with_one_line(isolated_home):
     (isolated_home / "cases").mkdir(parents=True)
     os.mkfifo(isolated_home / "cases" / "x.toml")
-    result = mlsd(isolated_home, "cases")
+    result = in_a_process(isolated_home, "cases")
     assert result.returncode == 0 and "x.toml" in result.stderr and "FIFO" in result.stderr
     assert "delivery-time" in result.stdout
 
 
-def test_a_transcript_over_the_size_limit_is_one_line_naming_the_limit(isolated_home, tmp_path):
+def test_a_transcript_over_the_size_limit_is_one_line_naming_the_limit(mlsd, isolated_home, tmp_path):
     big = tmp_path / "big.txt"
     line = "[00:01] Candidate: " + "we would use a feature store " * 30 + "\n"
     big.write_text("case: delivery-time\n\n" + line * (6 * 1024 * 1024 // len(line)))
@@ -116,7 +129,7 @@ def test_a_transcript_over_the_size_limit_is_one_line_naming_the_limit(isolated_
     assert sessions_in(isolated_home) == 0
 
 
-def test_case_and_config_files_over_their_size_limit_are_refused_with_one_line(isolated_home):
+def test_case_and_config_files_over_their_size_limit_are_refused_with_one_line(mlsd, isolated_home):
     (isolated_home / "cases").mkdir(parents=True)
     (isolated_home / "cases" / "huge.toml").write_text("# padding\n" * 200_000)
     result = mlsd(isolated_home, "cases")
@@ -126,7 +139,7 @@ def test_case_and_config_files_over_their_size_limit_are_refused_with_one_line(i
 
 
 # ---------------------------------------------------------------------- formats
-def test_a_transcript_starting_with_a_byte_order_mark_imports(isolated_home, tmp_path):
+def test_a_transcript_starting_with_a_byte_order_mark_imports(mlsd, isolated_home, tmp_path):
     bom = tmp_path / "bom.txt"
     bom.write_bytes(b"\xef\xbb\xbf" + MEDIUM.read_bytes())
     result = mlsd(isolated_home, "import", bom)
@@ -134,13 +147,13 @@ def test_a_transcript_starting_with_a_byte_order_mark_imports(isolated_home, tmp
     assert mlsd(isolated_home, "export", "1").stdout.startswith("case: delivery-time")
 
 
-def test_a_json_export_starting_with_a_byte_order_mark_imports(isolated_home, tmp_path):
+def test_a_json_export_starting_with_a_byte_order_mark_imports(mlsd, isolated_home, tmp_path):
     path = tmp_path / "bom.json"
     path.write_bytes(b"\xef\xbb\xbf" + json.dumps(export_of(tmp_path)).encode())
     assert mlsd(isolated_home, "import", path).returncode == 0
 
 
-def test_a_json_file_whose_top_level_is_an_array_gets_a_json_error(isolated_home, tmp_path):
+def test_a_json_file_whose_top_level_is_an_array_gets_a_json_error(mlsd, isolated_home, tmp_path):
     path = write_json(tmp_path / "list.json", [export_of(tmp_path)])
     one_line(mlsd(isolated_home, "import", path), "list.json", "JSON object")
     one_line(mlsd(isolated_home, "score", path), "list.json", "JSON object")
@@ -154,7 +167,7 @@ def refused(path: Path, *needles: str) -> None:
     assert "\n" not in str(error.value) and all(n in str(error.value) for n in needles), str(error.value)
 
 
-def test_bad_minutes_in_a_transcript_header_are_refused_at_import(isolated_home, tmp_path):
+def test_bad_minutes_in_a_transcript_header_are_refused_at_import(mlsd, isolated_home, tmp_path):
     path = tmp_path / "t.txt"
     for minutes in ("0", "-5", "nan", "1e400"):
         path.write_text(MEDIUM.read_text().replace("minutes: 45", f"minutes: {minutes}"))
@@ -165,7 +178,7 @@ def test_bad_minutes_in_a_transcript_header_are_refused_at_import(isolated_home,
     assert sessions_in(isolated_home) == 0
 
 
-def test_bad_minutes_in_a_json_export_are_refused_at_import(isolated_home, tmp_path):
+def test_bad_minutes_in_a_json_export_are_refused_at_import(mlsd, isolated_home, tmp_path):
     path = tmp_path / "s.json"
     for minutes in ("Infinity", "0", "-5", "NaN"):
         text = json.dumps(export_of(tmp_path)).replace('"minutes": 45.0', f'"minutes": {minutes}')
@@ -176,7 +189,7 @@ def test_bad_minutes_in_a_json_export_are_refused_at_import(isolated_home, tmp_p
     assert sessions_in(isolated_home) == 0
 
 
-def test_an_oversized_time_in_a_transcript_is_one_line_naming_the_line(isolated_home, tmp_path):
+def test_an_oversized_time_in_a_transcript_is_one_line_naming_the_line(mlsd, isolated_home, tmp_path):
     path = tmp_path / "t.txt"
     path.write_text(MEDIUM.read_text().replace("[44:50] Interviewer", "[99999999999999999999:00] Interviewer"))
     one_line(mlsd(isolated_home, "import", path), "t.txt: line 26")
@@ -184,7 +197,7 @@ def test_an_oversized_time_in_a_transcript_is_one_line_naming_the_line(isolated_
     assert sessions_in(isolated_home) == 0
 
 
-def test_an_oversized_number_in_a_json_export_leaves_no_half_imported_session(isolated_home, tmp_path):
+def test_an_oversized_number_in_a_json_export_leaves_no_half_imported_session(mlsd, isolated_home, tmp_path):
     data = export_of(tmp_path)
     data["turns"][-1]["elapsed"] = 2 ** 63
     one_line(mlsd(isolated_home, "import", write_json(tmp_path / "s.json", data)), "s.json", "elapsed")
@@ -195,7 +208,7 @@ def test_an_oversized_number_in_a_json_export_leaves_no_half_imported_session(is
 
 
 # ---------------------------------------------------------------------- scores an import claims
-def test_imported_scores_are_recomputed_not_trusted(isolated_home, tmp_path):
+def test_imported_scores_are_recomputed_not_trusted(mlsd, isolated_home, tmp_path):
     data = export_of(tmp_path, "delivery-time.weak")
     honest = data["scores"]["offline"]["overall"]
     forged = json.loads(json.dumps(data["scores"]["offline"]))
@@ -216,7 +229,7 @@ def test_imported_scores_are_recomputed_not_trusted(isolated_home, tmp_path):
                                               for c in cat.criteria)
 
 
-def test_an_imported_score_with_an_unknown_criterion_is_one_line(isolated_home, tmp_path):
+def test_an_imported_score_with_an_unknown_criterion_is_one_line(mlsd, isolated_home, tmp_path):
     data = export_of(tmp_path)
     data["scores"]["offline"]["categories"]["framing"]["criteria"][0]["id"] = "charisma"
     one_line(mlsd(isolated_home, "import", write_json(tmp_path / "s.json", data)), "s.json",
@@ -224,7 +237,7 @@ def test_an_imported_score_with_an_unknown_criterion_is_one_line(isolated_home, 
     assert sessions_in(isolated_home) == 0
 
 
-def test_an_imported_score_with_a_wrong_weight_is_one_line(isolated_home, tmp_path):
+def test_an_imported_score_with_a_wrong_weight_is_one_line(mlsd, isolated_home, tmp_path):
     data = export_of(tmp_path)
     for weight in (-10, 0, 1000):
         data["scores"]["offline"]["categories"]["monitoring"]["weight"] = weight
@@ -234,13 +247,13 @@ def test_an_imported_score_with_a_wrong_weight_is_one_line(isolated_home, tmp_pa
 
 
 # ---------------------------------------------------------------------- output that cannot be written
-def test_a_report_to_a_full_device_is_one_line(isolated_home):
+def test_a_report_to_a_full_device_is_one_line(mlsd, isolated_home):
     assert mlsd(isolated_home, "import", MEDIUM).returncode == 0
     with open("/dev/full", "w") as full:
-        one_line(mlsd(isolated_home, "report", "1", stdout=full), "standard output")
+        one_line(in_a_process(isolated_home, "report", "1", stdout=full), "standard output")
 
 
-def test_an_output_file_is_replaced_whole_or_left_as_it_was(isolated_home, tmp_path):
+def test_an_output_file_is_replaced_whole_or_left_as_it_was(mlsd, isolated_home, tmp_path):
     long = tmp_path / "long.txt"
     long.write_text(MEDIUM.read_text().replace("we might be missing some signals like weather.",
                                                "we might be missing signals. " + "weather matters. " * 20_000))
@@ -253,13 +266,14 @@ def test_an_output_file_is_replaced_whole_or_left_as_it_was(isolated_home, tmp_p
     def small_files():  # as a full disk would: writes past 128 KB fail
         resource.setrlimit(resource.RLIMIT_FSIZE, (128 * 1024, resource.RLIM_INFINITY))
 
-    one_line(mlsd(isolated_home, "export", "1", "-o", out, preexec_fn=small_files), "out.json", "cannot write")
+    one_line(in_a_process(isolated_home, "export", "1", "-o", out, preexec_fn=small_files), "out.json",
+             "cannot write")
     assert out.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out.json")] == []
 
 
 # ---------------------------------------------------------------------- bytes meant for the terminal
-def test_terminal_escapes_in_case_titles_and_transcripts_never_reach_the_terminal(isolated_home, tmp_path):
+def test_terminal_escapes_in_case_titles_and_transcripts_never_reach_the_terminal(mlsd, isolated_home, tmp_path):
     (isolated_home / "cases").mkdir(parents=True)
     (isolated_home / "cases" / "evil.toml").write_text(
         'id = "evil"\ntitle = "Evil \\u001b]0;pwned\\u0007\\u001b[2J"\nsummary = "s"\nprompt = "p"\n')
@@ -278,19 +292,19 @@ def test_terminal_escapes_in_case_titles_and_transcripts_never_reach_the_termina
 
 
 # ---------------------------------------------------------------------- settings that cannot work
-def test_a_non_ascii_api_key_is_one_line_that_does_not_show_it(isolated_home):
+def test_a_non_ascii_api_key_is_one_line_that_does_not_show_it(mlsd, isolated_home):
     result = mlsd(isolated_home, "practice", "--plain", env={"OPENAI_API_KEY": "sk-ключ-42"})
     one_line(result, "OPENAI_API_KEY")
     assert "ключ" not in result.stderr
 
 
-def test_a_base_url_that_is_not_a_url_is_one_line(isolated_home):
+def test_a_base_url_that_is_not_a_url_is_one_line(mlsd, isolated_home):
     for url in ("http://[::1", "ftp://example.com/v1", "localhost:8000"):
         one_line(mlsd(isolated_home, "practice", "--plain", env={"OPENAI_BASE_URL": url, "MLSD_MODEL": "m"}),
                  "OPENAI_BASE_URL")
 
 
-def test_a_config_number_that_is_not_finite_and_positive_is_one_line(isolated_home):
+def test_a_config_number_that_is_not_finite_and_positive_is_one_line(mlsd, isolated_home):
     isolated_home.mkdir(parents=True)
     for line in ("timeout = inf", "context_budget = nan", "timeout = -1"):
         (isolated_home / "config.toml").write_text(line + "\n")

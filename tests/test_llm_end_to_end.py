@@ -118,7 +118,7 @@ def test_a_password_in_the_base_url_is_not_in_the_status_line_takeover_notices_o
     with FakeLLM() as llm:
         env = {"MLSD_HOME": str(home), "OPENAI_BASE_URL": with_password(llm.base_url) + "?api-key=k3y",
                "MLSD_MODEL": "test-model"}
-        llm.fail_next = [200, 503, 503, 503]  # the start-up check passes; the opening fails after retries
+        llm.fail_next = [200, 400]  # the start-up check passes; the opening fails (not retried)
         run = mlsd("practice", "--plain", "--case", "delivery-time", "--minutes", "5", env=env,
                    stdin="How many orders a day?\n/end\n")
         no_model = mlsd("practice", "--plain", env={**env, "MLSD_MODEL": ""})
